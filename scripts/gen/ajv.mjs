@@ -1,0 +1,50 @@
+// The one Ajv configuration of the project, used to generate the standalone validators and by the tests.
+// Explicit on purpose (fastify's defaults coerce types and strip fields, which would accept what the
+// vectors refuse): strict 2020-12, no coercion, no defaults, no removal, every error reported.
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { loadSchemas } from './schemas.mjs';
+
+/** Keywords that only annotate (privacy classification, reason metadata); they never change a verdict. */
+export const ANNOTATION_KEYWORDS = ['x-privacy', 'x-reason'];
+
+/**
+ * @param {{ assertFormats?: boolean, standalone?: boolean }} [opts]
+ * `assertFormats`: check `format` as an assertion (ajv-formats). The shipped validators leave formats as
+ * annotations (each formatted string also has a pattern); the vector check runs both ways and demands the
+ * same verdicts, which is how we know the vectors do not depend on format assertion.
+ */
+export function createAjv({ assertFormats = false, standalone = false } = {}) {
+  const ajv = new Ajv2020.default({
+    // Standalone validators carry no message strings: `format-errors` words errors the same way for the
+    // extension and the endpoint, naming the field and the rule, from keyword and params alone.
+    messages: !standalone,
+    strict: true,
+    strictRequired: false, // `required` inside if/then names properties declared by the envelope
+    allErrors: true,
+    coerceTypes: false,
+    useDefaults: false,
+    removeAdditional: false,
+    validateFormats: assertFormats,
+    unicodeRegExp: true,
+    code: standalone ? { source: true, esm: false, lines: false, optimize: true } : { optimize: true },
+  });
+  if (assertFormats) { addFormats.default(ajv, ['uuid', 'date-time', 'date']); }
+  else { for (const f of ['uuid', 'date-time', 'date']) { ajv.addFormat(f, true); } }
+  for (const keyword of ANNOTATION_KEYWORDS) { ajv.addKeyword({ keyword, schemaType: 'object' }); }
+  for (const { schema } of loadSchemas()) { ajv.addSchema(standalone ? withoutAnnotations(schema) : schema); }
+  return ajv;
+}
+
+const ANNOTATIONS_ONLY = new Set(['title', 'description', 'examples', '$comment', ...ANNOTATION_KEYWORDS]);
+
+/** The schema without keywords that never affect a verdict, so generated code does not embed prose. */
+export function withoutAnnotations(node, parentKey) {
+  if (Array.isArray(node)) { return node.map((n) => withoutAnnotations(n)); }
+  if (!node || typeof node !== 'object') { return node; }
+  // Inside `properties`, `$defs` and the like, keys are names, not keywords: a property may be called "title".
+  const keysAreNames = parentKey === 'properties' || parentKey === '$defs' || parentKey === 'patternProperties';
+  return Object.fromEntries(Object.entries(node)
+    .filter(([k]) => keysAreNames || !ANNOTATIONS_ONLY.has(k))
+    .map(([k, v]) => [k, withoutAnnotations(v, keysAreNames ? undefined : k)]));
+}
