@@ -50,6 +50,15 @@ async function outputs() {
     `export const FIELD_DOCS: Readonly<Record<EventEnvelope['kind'], readonly FieldDoc[]>> = ${JSON.stringify(fieldDocs(entries), null, 2)};`,
     '',
   ].join('\n'));
+  const kinds = entries.find((e) => e.stem === 'envelope').schema.properties.kind.enum;
+  files.set('generated/event-kinds.ts', [
+    BANNER,
+    "import type { EventEnvelope } from './types';",
+    '',
+    '/** The event kinds of this spec version (envelope.schema.json, `kind`). */',
+    `export const EVENT_KINDS: readonly EventEnvelope['kind'][] = ${JSON.stringify(kinds)};`,
+    '',
+  ].join('\n'));
   files.set('schemas/EVENTS.md', eventsMarkdown(entries));
   files.set('schemas/PROTOCOL.md', protocolWithReasonTable(readFileSync(path.join(ROOT, 'schemas/PROTOCOL.md'), 'utf8'), entries));
   files.set('telemetry.json', `${JSON.stringify(telemetryJson(entries), null, 2)}\n`);
