@@ -97,12 +97,19 @@ export class Queue {
   /** Writes the event to the log (group commit) and resolves when it is on disk. */
   async append(event: QueuedEvent): Promise<void> {
     const log = this.logName;
-    await this.log.append(`${event.line}\n`);
+    // Counted before the write: a log with a line still being written is never deleted.
+    this.logLive.set(log, (this.logLive.get(log) ?? 0) + 1);
+    try {
+      await this.log.append(`${event.line}\n`);
+    } catch (error) {
+      this.release(log, 1);
+      throw error;
+    }
     this.collected(event, log);
   }
 
+  /** An event whose line is in `log` (and counted there) joins the collecting batch. */
   private collected(event: QueuedEvent, log: string): void {
-    this.logLive.set(log, (this.logLive.get(log) ?? 0) + 1);
     const verdict = this.hooks.admits(event);
     if (verdict !== true) {
       this.release(log, 1);
@@ -153,7 +160,12 @@ export class Queue {
       this.insert(this.entries.length, batch, logs);
       sealed.push(batch);
     }
-    if (sealed.length > 0) { this.hooks.changed(); }
+    if (sealed.length > 0) {
+      // A fresh log for what comes next, so the old one can go as soon as its batches are on disk, and
+      // delivered events are never found in a log again after a crash.
+      void this.rotateLog();
+      this.hooks.changed();
+    }
     return sealed;
   }
 
@@ -353,7 +365,7 @@ export class Queue {
     const before = this.collecting;
     this.collecting = [];
     this.collectingBytes = 0;
-    await this.openLog();
+    await this.rotateLog();
     const name = this.logName;
     if (kept.length > 0) { await this.log.append(kept.map((c) => `${c.event.line}\n`).join('')); }
     for (const c of before) { this.release(c.log, 1); }
@@ -377,7 +389,10 @@ export class Queue {
       if (approved === batch.sha256) { this.approvals.set(batch.batchId, approved); }
     }
     for (const log of recovered.logs) { if (!this.logLive.has(log)) { this.logLive.set(log, 0); } }
-    for (const { event, log } of recovered.events) { this.collected(event, log); }
+    for (const { event, log } of recovered.events) {
+      this.logLive.set(log, (this.logLive.get(log) ?? 0) + 1);
+      this.collected(event, log);
+    }
     // Recovered events are old: seal them now rather than waiting for the interval again.
     this.sealNow();
     for (const log of recovered.logs) { this.release(log, 0); }
@@ -386,6 +401,14 @@ export class Queue {
   }
 
   // ---- logs ---------------------------------------------------------------------------------------
+
+  private rotation: Promise<void> = Promise.resolve();
+
+  /** Switches to a new log, one switch at a time. */
+  private rotateLog(): Promise<void> {
+    this.rotation = this.rotation.then(() => this.openLog()).catch((e: Error) => this.hooks.problem(`Could not start a new queue log (${e.message}); the current one is kept.`));
+    return this.rotation;
+  }
 
   private async openLog(): Promise<void> {
     const previous = this.log as GroupCommitLog | undefined;
@@ -411,6 +434,7 @@ export class Queue {
 
   /** Writes what is pending and closes the log (at shutdown). */
   async close(): Promise<void> {
+    await this.rotation;
     await this.settled();
     await this.log.close();
   }
