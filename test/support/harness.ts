@@ -51,6 +51,7 @@ export async function rig(options: RigOptions = {}): Promise<Rig> {
     storage: STORAGE, files, clock, transport: endpoint, secrets, validators: generatedValidators, process, client: TEST_CLIENT,
     personal: TEST_PERSONAL, random: () => { n = (n + 1) % 7; return n / 7; }, ...options.deps,
   });
+  clock.waitFor(() => pipeline.delivery.idle());
   if (options.start !== false) {
     await pipeline.start(options.consent ?? consentAt('all'), { ...SETTINGS, ...options.settings });
     await settle();
