@@ -6,6 +6,7 @@ import type { CatalogueRegistry } from '../catalogue/registry';
 import { checkFields, identifierProperties, type PropertyValue } from '../catalogue/field-check';
 import type { EventInput } from '../events/event-input';
 import type { EventSource, Intake, TrackResult } from '../events/intake';
+import type { CandorReporter } from '../../../api/src/types';
 import type { Milestones } from '../builtin/milestones';
 import { stackFrames } from '../builtin/stack-frames';
 import type { Clock } from '../clock';
@@ -23,12 +24,20 @@ export interface ReporterDeps {
   readonly clock: Clock;
   /** Counts a refusal as a drop with its reason (reported in the next heartbeat). */
   readonly onRefused: (code: ReasonCode) => void;
+  /** Whether consent allows events of this kind now. */
+  readonly allows?: (kind: EventInput['kind']) => boolean;
 }
 
-export class Reporter {
+export class Reporter implements CandorReporter {
   private disposed = false;
 
   constructor(private readonly source: EventSource, private readonly extensionRoot: string | undefined, private readonly deps: ReporterDeps) {}
+
+  get extensionId(): string { return this.source.extension; }
+
+  isEnabled(kind: 'usage' | 'performance' | 'error' | 'milestone'): boolean {
+    return !this.disposed && (this.deps.allows?.(kind) ?? false);
+  }
 
   /** A feature or command of the extension was used. */
   usage(name: string, fields: UsageFields = {}): Promise<TrackResult> {
@@ -83,6 +92,46 @@ export class Reporter {
       const input = this.deps.milestones.reach(this.source.extension, name, this.deps.clock.now());
       return input ? { ok: true, input } : { ok: true, skip: `the milestone "${name}" was already reached by this installation` };
     });
+  }
+
+  /**
+   * Sends `name` as its declaration says, routing each member of `values` to a declared property or
+   * measurement. This is how calls shaped like @vscode/extension-telemetry's (name, properties,
+   * measurements) and VS Code's TelemetrySender reach Candor: the catalogue, not the call, decides the kind.
+   * A performance event takes its value from the one numeric member that is not a declared property.
+   */
+  send(name: string, values: Readonly<Record<string, unknown>> = {}, error?: unknown): Promise<TrackResult> {
+    const decl = typeof name === 'string' ? this.deps.registry.declaration(this.source.extension, name) : undefined;
+    if (!decl) { return this.usage(name); }
+    const properties: Record<string, PropertyValue> = {};
+    const measurements: Record<string, number> = {};
+    const rest: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(values ?? {})) {
+      if (value === undefined) { continue; }
+      if (Object.hasOwn(decl.properties ?? {}, key)) { properties[key] = value as PropertyValue; }
+      else if (Object.hasOwn(decl.measurements ?? {}, key)) { measurements[key] = value as number; }
+      else { rest[key] = value; }
+    }
+    const props = Object.keys(properties).length > 0 ? properties : undefined;
+    switch (decl.kind) {
+      case 'usage':
+        // Undeclared members go where their type suggests, so the refusal names them.
+        for (const [k, v] of Object.entries(rest)) { if (typeof v === 'number') { measurements[k] = v; } else { properties[k] = v as PropertyValue; } }
+        return this.usage(name, { properties: Object.keys(properties).length > 0 ? properties : undefined, measurements: Object.keys(measurements).length > 0 ? measurements : undefined });
+      case 'performance': {
+        const numbers = Object.entries(rest).filter(([, v]) => typeof v === 'number');
+        if (numbers.length !== 1 || Object.keys(rest).length !== 1) {
+          return Promise.resolve(this.refuse('invalid_event', `"${name}" is a performance event: give exactly one number (its value) besides its declared properties; got ${Object.keys(rest).join(', ') || 'none'}.`,
+            [{ pointer: '/data/value', message: 'must be the one numeric member besides the declared properties' }]));
+        }
+        return this.performance(name, numbers[0]![1] as number, { properties: props });
+      }
+      case 'error':
+        for (const [k, v] of Object.entries(rest)) { properties[k] = v as PropertyValue; }
+        return this.error(name, error ?? {}, { properties: Object.keys(properties).length > 0 ? properties : undefined });
+      default:
+        return this.milestone(name);
+    }
   }
 
   dispose(): void { this.disposed = true; }
