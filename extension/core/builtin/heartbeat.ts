@@ -4,6 +4,7 @@ import type { ReasonCode } from '../../../generated/types';
 import type { EventInput } from '../events/event-input';
 
 export const HEARTBEAT_INTERVAL_MS = 15 * 60_000;
+const COUNTED_KINDS = new Set(['usage', 'performance', 'error', 'milestone']);
 
 export class HeartbeatTracker {
   private since: number;
@@ -17,7 +18,11 @@ export class HeartbeatTracker {
     this.focusedSince = focused ? startMs : undefined;
   }
 
-  recorded(kind: string): void { this.counters[kind] = (this.counters[kind] ?? 0) + 1; }
+  /** Counts an event the intake accepted; Candor's own bookkeeping (session, heartbeat, aggregate) is not counted. */
+  recorded(kind: string): void {
+    if (!COUNTED_KINDS.has(kind)) { return; }
+    this.counters[kind] = (this.counters[kind] ?? 0) + 1;
+  }
   delivered(batches = 1): void { this.counters.batchesDelivered = (this.counters.batchesDelivered ?? 0) + batches; }
   dropped(code: ReasonCode, count = 1): void { this.drops[code] = (this.drops[code] ?? 0) + count; }
 
