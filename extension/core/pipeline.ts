@@ -4,13 +4,15 @@
 // decides in its own module. Everything outside comes through the ports (clock, files, transport,
 // secrets, validators), so tests run the whole pipeline with fakes or with the real disk and network.
 import { randomBytes } from 'node:crypto';
-import type { CandorEvent, EventCatalogue } from '../../generated/types';
+import type { CandorEvent, EventCatalogue, ReasonCode } from '../../generated/types';
 import { newEventId } from '../../protocol/ids';
 import { allowsKind, type ConsentState } from './consent/consent';
 import { DeliveryLoop } from './delivery/delivery-loop';
 import { EventBuilder } from './intake/build-event';
-import { Intake, type IntakeTarget } from './intake/intake';
+import { EventIntake, type IntakeTarget } from './intake/intake';
 import type { TrackInput, TrackResult } from './intake/track-input';
+import type { EventInput } from './events/event-input';
+import type { EventSource, Intake, IntakeOptions } from './events/intake';
 import { Ledger, parseLedgerLines, type LedgerEntry } from './ledger/ledger';
 import { LedgerFile, RecordsFile } from './ledger/persistence';
 import { Records, type DropCounts } from './ledger/records';
@@ -83,14 +85,14 @@ export interface PipelineStatus {
 
 const OFF: ConsentState = { usageAllowed: false, errorsAllowed: false, editorLevel: 'off', candorEnabled: false, endpoint: undefined, explanation: 'Off: Candor has not started yet.' };
 
-export class Pipeline {
+export class Pipeline implements Intake {
   readonly windowId: string;
   readonly identity: IdentityStore;
   readonly ledger: Ledger;
   readonly records: Records;
   readonly panel: PanelModel;
   readonly rights: DataRights;
-  private readonly intake: Intake;
+  private readonly intake: EventIntake;
   readonly delivery: DeliveryLoop;
   private queueRef: Queue | undefined;
   private opening: Promise<Queue> | undefined;
@@ -103,6 +105,8 @@ export class Pipeline {
   private sealTimer: { handle: TimerHandle; at: number } | undefined;
   private upkeepTimer: TimerHandle | undefined;
   private readonly listeners = new Set<() => void>();
+  private readonly dropListeners = new Set<(code: ReasonCode, count: number) => void>();
+  private readonly deliveryListeners = new Set<(batches: number) => void>();
   private notifyQueued = false;
   private closed = false;
   private consentWork: Promise<void> = Promise.resolve();
@@ -114,7 +118,7 @@ export class Pipeline {
     this.records = new Records(() => { this.recordsFile?.schedule(); this.changed(); });
     this.ledger = new Ledger(20_000, (line) => this.ledgerFile?.append(line));
     const builder = new EventBuilder(createScrubber(deps.personal));
-    this.intake = new Intake({
+    this.intake = new EventIntake({
       clock: deps.clock, builder, ledger: this.ledger, client: deps.client, sessionSecret: randomBytes(16).toString('hex'),
       consent: () => this.consentState,
       target: () => (this.queueRef && this.identity.current ? { queue: this.queueRef, identity: this.identity.current } : undefined),
@@ -129,6 +133,7 @@ export class Pipeline {
       purgeDisallowed: () => this.purgeDisallowed(),
       stillOurs: (batch) => this.stillOurs(batch),
       changed: () => this.changed(),
+      delivered: () => { for (const l of this.deliveryListeners) { try { l(1); } catch { /* the listener's fault */ } } },
     });
     this.panel = new PipelinePanel(this, deps.catalogues ?? (() => []));
     this.rights = new PipelineDataRights(this, deps);
@@ -136,10 +141,19 @@ export class Pipeline {
 
   // ---- the way in -------------------------------------------------------------------------------------
 
-  /** Records one event; resolves when it is on disk, or says why it was not recorded. See intake/intake.ts. */
-  track(input: TrackInput | unknown): Promise<TrackResult> {
+  /**
+   * Records one event of `source`; resolves when it is on disk, or says why it was not recorded (see
+   * intake/intake.ts). Per-caller limits and catalogue checks (core/api/) run before this.
+   */
+  track(source: EventSource, event: EventInput, options?: IntakeOptions): Promise<TrackResult> {
     if (this.closed) { return Promise.resolve({ status: 'notCollected', reason: 'Candor is shutting down.' }); }
-    return this.intake.track(input);
+    return this.intake.track(source, event, options);
+  }
+
+  /** The same, with the source inside the input. */
+  trackInput(input: TrackInput | unknown): Promise<TrackResult> {
+    if (this.closed) { return Promise.resolve({ status: 'notCollected', reason: 'Candor is shutting down.' }); }
+    return this.intake.trackInput(input);
   }
 
   // ---- life cycle ---------------------------------------------------------------------------------------
@@ -217,7 +231,7 @@ export class Pipeline {
     const quarantine = quarantineInto(files, quarantineDir(this.deps.storage), this.windowId, () => this.deps.clock.now());
     const recovered = await recover(files, this.dir, names, validate, quarantine);
     if (recovered.corrupted > 0) {
-      this.records.countDrop('queue_corrupted', recovered.corrupted);
+      this.countDrops('queue_corrupted', recovered.corrupted);
       this.log(`Repaired the queue: ${recovered.corrupted} damaged event(s) moved to ${quarantineDir(this.deps.storage)}.`);
     }
     queue.restore(recovered);
@@ -367,9 +381,14 @@ export class Pipeline {
 
   // ---- what the pieces report -------------------------------------------------------------------------
 
-  private dropped(code: Parameters<Records['countDrop']>[0], events: readonly EventMeta[]): void {
-    this.records.countDrop(code, events.length);
+  private dropped(code: ReasonCode, events: readonly EventMeta[]): void {
+    this.countDrops(code, events.length);
     this.ledger.record(events.map((e) => e.id), { step: 'dropped', at: new Date(this.deps.clock.now()).toISOString(), code });
+  }
+
+  private countDrops(code: ReasonCode, count: number): void {
+    this.records.countDrop(code, count);
+    for (const l of this.dropListeners) { try { l(code, count); } catch { /* the listener's fault */ } }
   }
 
   private queueChanged(): void {
@@ -411,6 +430,18 @@ export class Pipeline {
     this.ledger.clear();
     await this.recordsFile?.save();
     await this.ledgerFile?.reset();
+  }
+
+  /** Events dropped, by reason, as it happens (the heartbeat of core/builtin counts them). */
+  onDidDrop(listener: (code: ReasonCode, count: number) => void): Subscription {
+    this.dropListeners.add(listener);
+    return { dispose: () => { this.dropListeners.delete(listener); } };
+  }
+
+  /** A batch was delivered (the heartbeat's counter, the first-delivery milestone). */
+  onDidDeliver(listener: (batches: number) => void): Subscription {
+    this.deliveryListeners.add(listener);
+    return { dispose: () => { this.deliveryListeners.delete(listener); } };
   }
 
   /** Drop counts since the last heartbeat, by reason; the heartbeat event (issue 7) reports and resets them. */

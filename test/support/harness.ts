@@ -69,7 +69,7 @@ export const failure = (message = 'boom'): TrackInput =>
 
 /** Tracks and expects acceptance; returns the event id. */
 export async function accept(pipeline: Pipeline, input: TrackInput): Promise<string> {
-  const result = await pipeline.track(input);
+  const result = await pipeline.trackInput(input);
   if (result.status !== 'accepted') { throw new Error(`expected accepted, got ${JSON.stringify(result)}`); }
   return result.eventId;
 }

@@ -51,6 +51,8 @@ export interface DeliveryDeps {
   /** Rereads the shared identity; false (and the batch purged) when its installation was forgotten meanwhile. */
   readonly stillOurs: (batch: SealedBatch) => Promise<boolean>;
   readonly changed: () => void;
+  /** A batch was stored by the endpoint (for the heartbeat's counter and the first-delivery milestone). */
+  readonly delivered: (batch: SealedBatch) => void;
 }
 
 export interface RetryState {
@@ -253,6 +255,7 @@ export class DeliveryLoop {
         this.lastFailure = undefined;
         this.remember(batch);
         await queue.complete(batch.batchId);
+        this.deps.delivered(batch);
         return true;
       }
       case 'retry': {

@@ -1,5 +1,5 @@
 // The way in: every event — Candor's own and, through the API of issue 7, other extensions' — enters by
-// `track`. In order: consent for its kind (a cheap no-op answer when not allowed: nothing is built,
+// `track` (the `Intake` contract of ../events/intake.ts). In order: consent for its kind (a cheap no-op answer when not allowed: nothing is built,
 // nothing is stored), the caller's input (refused with each field and rule), the envelope, scrubbing and
 // hashing, the size limit, then the queue with group commit. The promise resolves when the event is on
 // disk. Per-caller limits and catalogue checks (issue 7) sit in front of this and call it.
@@ -16,6 +16,8 @@ import type { Identity } from '../privacy/identity';
 import type { Queue } from '../queue/queue';
 import { EventBuilder } from './build-event';
 import { checkInput } from './check-input';
+import type { EventSource, Intake, IntakeOptions } from '../events/intake';
+import type { EventInput } from '../events/event-input';
 import type { EventKind, TrackInput, TrackResult } from './track-input';
 
 export interface IntakeTarget {
@@ -39,7 +41,7 @@ export interface IntakeDeps {
 
 const KINDS: ReadonlySet<string> = new Set(EVENT_KINDS);
 
-export class Intake {
+export class EventIntake implements Intake {
   private sequence = 0;
   private sessionHash = { salt: undefined as Buffer | undefined, value: '' };
   private declined = new WeakMap<ConsentState, Promise<TrackResult>>();
@@ -47,7 +49,15 @@ export class Intake {
   constructor(private readonly deps: IntakeDeps) {}
 
   /** Records one event. Never throws; the result says what happened and, if nothing, why. */
-  track(input: TrackInput | unknown): Promise<TrackResult> {
+  track(source: EventSource, event: EventInput, options?: IntakeOptions): Promise<TrackResult> {
+    const e = event as Partial<EventInput> | null | undefined;
+    return this.trackInput(e !== null && typeof e === 'object' && !Array.isArray(e)
+      ? { kind: e.kind, name: e.name, source, data: e.data, ...(options?.identifiers ? { identifiers: options.identifiers } : {}) }
+      : event);
+  }
+
+  /** The same, for an input that carries its source (tests, and callers that build whole inputs). */
+  trackInput(input: TrackInput | unknown): Promise<TrackResult> {
     const kind = (input as { kind?: unknown } | null)?.kind;
     if (typeof kind === 'string' && KINDS.has(kind)) {
       const consent = this.deps.consent();
@@ -64,7 +74,7 @@ export class Intake {
       // Consent may have changed while the queue was opening: ask again.
       if (!allowsKind(this.deps.consent(), (input as TrackInput).kind)) { return this.notCollected(this.deps.consent()); }
       return this.record(input as TrackInput, t);
-    }, (error: Error) => failed(error));
+    }, (error: Error) => notStored(error));
   }
 
   private notCollected(consent: ConsentState): Promise<TrackResult> {
@@ -92,7 +102,7 @@ export class Intake {
     this.sequence = (this.sequence + 1) % 4294967296;
     this.deps.ledger.record([id], { step: 'queued', at: event.timestamp });
     return queue.append({ id, kind: event.kind, name: event.name, extension: event.source.extension, installationId: event.installationId, at: now, line, bytes })
-      .then((): TrackResult => ({ status: 'accepted', eventId: id }), failed);
+      .then((): TrackResult => ({ status: 'accepted', eventId: id }), notStored);
   }
 
   private hashedSession(identity: Identity): string {
@@ -103,7 +113,8 @@ export class Intake {
   }
 }
 
-function failed(error: unknown): TrackResult {
+/** Storage failed (a full or unwritable disk): not the caller's fault, so `notCollected` with the reason. */
+function notStored(error: unknown): TrackResult {
   const message = error instanceof Error ? error.message : String(error);
-  return { status: 'failed', message: `The event was not recorded: Candor could not write its queue (${message}). Events accepted before are safe.` };
+  return { status: 'notCollected', reason: `Candor could not write its queue (${message}); this event was not recorded. Events accepted before are safe.` };
 }

@@ -96,7 +96,7 @@ describe('delivery and retry', () => {
 
   it('a 413 splits the batch and resends the halves; a single event still too large is dropped as event_too_large', async () => {
     const { pipeline, endpoint, clock } = await rig();
-    const ids = [];
+    const ids: string[] = [];
     for (let i = 0; i < 8; i++) { ids.push(await accept(pipeline, usage())); }
     endpoint.failNext((req, got) => (got.batch!.events.length > 2 || got.batch!.events.some((e) => e.id === ids[5]) ? problem(413, 'body_too_large') : undefined), 100);
     await clock.advance(30_000);
@@ -137,7 +137,7 @@ describe('delivery and retry', () => {
   it('sends batches in the order they were sealed, one at a time', async () => {
     const { pipeline, endpoint, clock } = await rig({ settings: { batchEvents: 3 } });
     endpoint.failNext(down(), 2);
-    const ids = [];
+    const ids: string[] = [];
     for (let i = 0; i < 9; i++) { ids.push(await accept(pipeline, usage())); }
     await clock.advance(2 * BACKOFF_CAP_MS);
     expect(endpoint.batches().slice(-3).flatMap((b) => b.events.map((e) => e.id))).toEqual(ids);

@@ -23,7 +23,7 @@ describe('intake and consent', () => {
   it('records exactly the kinds that the editor level, candor.enabled and the endpoint allow; the rest are cheap no-ops', async () => {
     await fc.assert(fc.asyncProperty(fc.constantFrom(...LEVELS), fc.boolean(), fc.boolean(), async (level, enabled, hasEndpoint) => {
       const { pipeline, files, endpoint, clock } = await rig({ consent: consentAt(level, enabled, hasEndpoint ? ENDPOINT : null) });
-      const results = await Promise.all(script().map((e) => pipeline.track(e)));
+      const results = await Promise.all(script().map((e) => pipeline.trackInput(e)));
       script().forEach((e, i) => {
         const allowed = enabled && hasEndpoint && (e.kind === 'error' ? level === 'all' || level === 'error' : level === 'all');
         expect(results[i]!.status).toBe(allowed ? 'accepted' : 'notCollected');
@@ -40,14 +40,14 @@ describe('intake and consent', () => {
 
   it('says why nothing was recorded', async () => {
     const { pipeline } = await rig({ consent: consentAt('error') });
-    expect(await pipeline.track(usage())).toEqual({ status: 'notCollected', reason: expect.stringMatching(/^Errors only: the editor's telemetry level is `error`/) });
-    expect((await pipeline.track(failure())).status).toBe('accepted');
+    expect(await pipeline.trackInput(usage())).toEqual({ status: 'notCollected', reason: expect.stringMatching(/^Errors only: the editor's telemetry level is `error`/) });
+    expect((await pipeline.trackInput(failure())).status).toBe('accepted');
   });
 
   it('refuses a wrong input with each field and rule, and stores nothing of it', async () => {
     const { pipeline, files } = await rig();
     const before = files.allBytes();
-    const result = await pipeline.track({ kind: 'usage', name: '9bad', source: { extension: 'Not An Id', version: 'x' }, data: { properties: { ok: 1, 'bad key': 2, big: 'x'.repeat(1025), nan: Number.NaN }, extra: true } });
+    const result = await pipeline.trackInput({ kind: 'usage', name: '9bad', source: { extension: 'Not An Id', version: 'x' }, data: { properties: { ok: 1, 'bad key': 2, big: 'x'.repeat(1025), nan: Number.NaN }, extra: true } });
     expect(result.status).toBe('refused');
     if (result.status !== 'refused') { return; }
     expect(result.code).toBe('invalid_event');
@@ -66,14 +66,14 @@ describe('intake and consent', () => {
     ['an identifier that is not a property', { ...usage(), identifiers: ['nope'] }],
   ])('refuses %s without throwing', async (_, input) => {
     const { pipeline } = await rig();
-    const result = await pipeline.track(input);
+    const result = await pipeline.trackInput(input);
     expect(result.status).toBe('refused');
   });
 
   it('refuses an event over 32,000 bytes as event_too_large', async () => {
     const { pipeline } = await rig();
     const props = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`p${i}`, 'y'.repeat(1000)]));
-    const result = await pipeline.track(usage(props));
+    const result = await pipeline.trackInput(usage(props));
     expect(result).toMatchObject({ status: 'refused', code: 'event_too_large' });
   });
 
@@ -81,7 +81,7 @@ describe('intake and consent', () => {
     const { pipeline, files } = await rig();
     await accept(pipeline, usage());
     const writesBefore = files.appends;
-    const ids = (await Promise.all(Array.from({ length: 120 }, () => pipeline.track(usage())))).map((r) => (r.status === 'accepted' ? r.eventId : ''));
+    const ids = (await Promise.all(Array.from({ length: 120 }, () => pipeline.trackInput(usage())))).map((r) => (r.status === 'accepted' ? r.eventId : ''));
     expect(files.appends - writesBefore).toBe(1);
     const log = files.under('/storage/queue').filter((p) => p.includes('/log-')).map((p) => files.text(p)).join('');
     for (const id of ids) { expect(log).toContain(id); }
@@ -93,8 +93,8 @@ describe('intake and consent', () => {
     const { pipeline, files, clock, endpoint } = await rig();
     const before = await accept(pipeline, usage());
     files.fail('append', fsError('ENOSPC', 'no space left on device'), { tornBytes: 17 });
-    const failed = await pipeline.track(usage());
-    expect(failed).toMatchObject({ status: 'failed', message: expect.stringMatching(/could not write its queue \(ENOSPC/) });
+    const failed = await pipeline.trackInput(usage());
+    expect(failed).toMatchObject({ status: 'notCollected', reason: expect.stringMatching(/could not write its queue \(ENOSPC/) });
     const after = await accept(pipeline, usage());
     await clock.advance(31_000);
     expect(endpoint.eventIds().sort()).toEqual([before, after].sort());
@@ -104,7 +104,7 @@ describe('intake and consent', () => {
     const { pipeline, files, clock, endpoint } = await rig();
     for (const sample of PII_CORPUS) {
       await accept(pipeline, usage({ detail: sample.text }));
-      await accept(pipeline, { ...failure(sample.text), data: { errorType: 'Error', message: sample.text, fatal: true, stack: [{ function: sample.text.slice(0, 200), file: `/home/${TEST_PERSONAL.userName}/x.ts`, line: 1 }], properties: { where: sample.text } } });
+      await accept(pipeline, { kind: 'error', name: 'test.failed', source, data: { errorType: 'Error', message: sample.text, fatal: true, stack: [{ function: sample.text.slice(0, 200), file: `/home/${TEST_PERSONAL.userName}/x.ts`, line: 1 }], properties: { where: sample.text } } });
     }
     await clock.advance(31_000);
     const leaving = endpoint.received.map((r) => r.text).join('\n');
