@@ -59,6 +59,8 @@ export interface PipelineDeps {
   readonly needsApproval?: (event: EventMeta) => boolean;
   /** The catalogues the panel explains fields from (issue 7 adds other extensions'). */
   readonly catalogues?: () => EventCatalogue[];
+  /** How long one delivery attempt may take (30 s by default). */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface PipelineSettings {
@@ -133,6 +135,7 @@ export class Pipeline implements Intake {
       purgeDisallowed: () => this.purgeDisallowed(),
       stillOurs: (batch) => this.stillOurs(batch),
       changed: () => this.changed(),
+      ...(deps.requestTimeoutMs ? { requestTimeoutMs: deps.requestTimeoutMs } : {}),
       delivered: () => { for (const l of this.deliveryListeners) { try { l(1); } catch { /* the listener's fault */ } } },
     });
     this.panel = new PipelinePanel(this, deps.catalogues ?? (() => []));

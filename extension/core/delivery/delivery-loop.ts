@@ -53,6 +53,8 @@ export interface DeliveryDeps {
   readonly changed: () => void;
   /** A batch was stored by the endpoint (for the heartbeat's counter and the first-delivery milestone). */
   readonly delivered: (batch: SealedBatch) => void;
+  /** How long one attempt may take (default REQUEST_TIMEOUT_MS). */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface RetryState {
@@ -181,7 +183,7 @@ export class DeliveryLoop {
       if (!batch.events.every((e) => allowsKind(consent, e.kind))) { await this.deps.purgeDisallowed(); continue; }
       // Another window may have forgotten this installation ("delete my data") since the batch was sealed.
       if (!(await this.deps.stillOurs(batch))) { continue; }
-      const outcome = await this.send(queue, batch, endpoint, Math.min(REQUEST_TIMEOUT_MS, deadline - now));
+      const outcome = await this.send(queue, batch, endpoint, Math.min(this.deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, deadline - now));
       if (this.stopped && deadline === Number.POSITIVE_INFINITY) { return; }
       const proceed = await this.apply(queue, batch, endpoint, outcome);
       if (!proceed) { return; }
