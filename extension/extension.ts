@@ -1,27 +1,130 @@
-// Candor's entry point: wiring only. Everything that decides lives in core/ (no `vscode` import);
-// everything that talks to the editor lives in host/.
+// Candor's entry point: wiring only. Everything that decides lives in core/ (no `vscode` import); the
+// Node adapters (disk, HTTP, timers) live in node/; everything that talks to the editor lives in host/.
+//
+// activate() stays small: it reads consent and settings, shows the status, and registers the commands.
+// The pipeline itself (dist/lazy/pipeline.js) is loaded only when consent allows collecting or events
+// of an earlier session wait on disk; the parts used on demand (export and deletion, the panel's model,
+// repair of queue files, the validators of answers and files) each load from dist/lazy/ on first use.
+import { promises as fs } from 'node:fs';
+import { homedir, hostname, userInfo } from 'node:os';
+import path from 'node:path';
 import * as vscode from 'vscode';
-import { ConsentSource } from './host/consent-source';
-import { StatusBar } from './host/status-bar';
+import { BuiltinEvents } from './core/builtin/builtin-events';
 import type { ConsentState } from './core/consent/consent';
+import { DeferredPipeline } from './core/deferred-pipeline';
+import type { Pipeline } from './core/pipeline';
+import type { ClientFacts, PersonalStrings } from './core/ports/environment';
+import { registerCommands, PAUSED_KEY } from './host/commands';
+import { ConsentSource } from './host/consent-source';
+import { askOnce } from './host/first-run-prompt';
+import { secretStore } from './host/secret-store';
+import { readSettings, warnAbout } from './host/settings';
+import { StatusBar } from './host/status-bar';
+import { lazyValidators, systemClock } from './node/node-environment';
+import type { HostDeps } from './lazy/pipeline';
 
-/** What `activate()` returns to other extensions (grows with the API). */
+/** What `activate()` returns to other extensions (the API of issue 7 is wired here at integration). */
 export interface CandorApi {
   /** The effective consent now: what may be sent, and why not. */
   readonly consent: () => ConsentState;
   readonly onDidChangeConsent: vscode.Event<ConsentState>;
 }
 
+let running: { deferred: DeferredPipeline; builtins: BuiltinEvents } | undefined;
+
+const VERSION = /^[0-9]+\.[0-9]+(\.[0-9]+)?([-+][0-9A-Za-z.-]+)?$/;
+const lazy = (name: string) => require(path.join(__dirname, 'lazy', `${name}.js`));
+
+function clientFacts(context: vscode.ExtensionContext): ClientFacts {
+  const own = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
+  const editorName = vscode.env.appName.replace(/[^A-Za-z0-9 ._()+-]/g, '').replace(/^[^A-Za-z0-9]+/, '').slice(0, 64) || 'Unknown';
+  const platform = vscode.env.uiKind === vscode.UIKind.Web ? 'web'
+    : process.platform === 'linux' || process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'other';
+  return { candorVersion: VERSION.test(own) ? own : '0.0.0', editorName, editorVersion: VERSION.test(vscode.version) ? vscode.version : '0.0.0', platform };
+}
+
+/** This user's and machine's names, which the scrubber removes wherever they appear. */
+function personalStrings(): PersonalStrings {
+  try { return { userName: userInfo().username, hostName: hostname(), homeDir: homedir() }; } catch { return { hostName: hostname(), homeDir: homedir() }; }
+}
+
 export function activate(context: vscode.ExtensionContext): CandorApi {
+  const activationStarted = performance.now();
+  const log = vscode.window.createOutputChannel('Candor', { log: true });
   const consent = new ConsentSource();
+  const secrets = secretStore(context.secrets);
+  let settings = readSettings();
+  const client = clientFacts(context);
   const statusBar = new StatusBar();
-  context.subscriptions.push(consent, statusBar);
+  let statusTimer: NodeJS.Timeout | undefined;
+  const refresh = () => {
+    if (statusTimer) { return; }
+    // Many changes in a burst make one repaint.
+    statusTimer = setTimeout(() => { statusTimer = undefined; statusBar.show(consent.state, deferred.loaded?.status()); }, 250);
+  };
+
+  const deps: HostDeps = {
+    storage: context.globalStorageUri.fsPath,
+    secrets,
+    validators: lazyValidators(lazy),
+    modules: { rights: async () => lazy('rights'), panel: async () => lazy('panel'), recovery: async () => lazy('recovery') },
+    client, personal: personalStrings(),
+    log: (message) => log.warn(message),
+  };
+  const deferred = new DeferredPipeline(async () => {
+    const { createPipeline } = lazy('pipeline') as typeof import('./lazy/pipeline');
+    const pipeline = createPipeline(deps);
+    context.subscriptions.push(
+      pipeline.onDidChange(refresh),
+      pipeline.onDidAccept((source, event) => builtins.observe(source.extension, event)),
+      pipeline.onDidDrop((code, count) => builtins.dropped(code, count)),
+      pipeline.onDidDeliver((batches) => { builtins.delivered(batches); void builtins.milestone('candor.firstDelivery'); }),
+    );
+    await pipeline.start(consent.state, settings.settings, context.globalState.get<boolean>(PAUSED_KEY) === true);
+    refresh();
+    return pipeline;
+  }, () => consent.state);
+  const builtins = new BuiltinEvents({ extension: 'candor.candor', version: client.candorVersion }, deferred, systemClock, context.globalState,
+    () => deferred.loaded?.identity.current?.createdAt ?? Date.now(), context.extensionPath, vscode.window.state.focused);
+  running = { deferred, builtins };
+
   statusBar.show(consent.state);
-  context.subscriptions.push(consent.onDidChange((state) => statusBar.show(state)));
-  context.subscriptions.push(vscode.commands.registerCommand('candor.showConsent', async () => {
-    await vscode.window.showInformationMessage(consent.state.explanation, { modal: false });
-  }));
+  context.subscriptions.push(log, consent, statusBar,
+    consent.onDidChange((state) => {
+      if (deferred.loaded) { void deferred.loaded.setConsent(state); } else if (state.errorsAllowed) { void deferred.get(); }
+      refresh();
+    }),
+    vscode.window.onDidChangeWindowState((s) => builtins.focusChanged(s.focused)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('candor')) { return; }
+      settings = readSettings();
+      warnAbout(settings.problems);
+      deferred.loaded?.configure(settings.settings);
+    }),
+    ...registerCommands({ context, pipeline: () => deferred.get(), secrets, measure: (command, run) => builtins.command(command, run), state: () => ({ consent: consent.state, status: deferred.loaded?.status() }) }),
+  );
+  warnAbout(settings.problems);
+  void vscode.commands.executeCommand('setContext', 'candor.paused', context.globalState.get<boolean>(PAUSED_KEY) === true);
+
+  // After activate() returns: load the pipeline if consent allows or a queue waits on disk (to be
+  // delivered, or purged if consent was withdrawn meanwhile); then Candor's own session events.
+  setImmediate(() => {
+    void (async () => {
+      const leftovers = (await fs.readdir(path.join(deps.storage, 'queue')).catch(() => [] as string[])).length > 0;
+      if (consent.state.errorsAllowed || leftovers) { await deferred.get(); }
+      await builtins.start(performance.now() - activationStarted, { every: (ms, fn) => { const t = setInterval(fn, ms); t.unref(); return { dispose: () => clearInterval(t) }; } });
+      await askOnce(context, consent.state, consent.state.editorLevel === 'all' || consent.state.editorLevel === 'error');
+    })().catch((error: Error) => { log.error(`Candor could not start: ${error.message}`); void builtins.error('activation', error); });
+  });
+
   return { consent: () => consent.state, onDidChangeConsent: consent.onDidChange };
 }
 
-export function deactivate(): void {}
+/** The session's end is recorded, then one last delivery within a second; the rest waits on disk. */
+export async function deactivate(): Promise<void> {
+  const current = running;
+  running = undefined;
+  if (!current) { return; }
+  await current.builtins.stop().catch(() => {});
+  await current.deferred.loaded?.shutdown(1000);
+}

@@ -8,6 +8,13 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
 
+/**
+ * Validators the extension needs only when an endpoint answers or a queue file is read back, never to
+ * activate: each is its own bundle in dist/lazy/, required on first use (extension/node/node-environment.ts).
+ */
+export const LAZY_VALIDATORS = ['event', 'ingest-response', 'export', 'deletion-receipt'];
+export const LAZY_MODULES = ['pipeline', 'rights', 'panel', 'recovery'];
+
 const builds = [
   {
     entryPoints: [path.join(ROOT, 'extension/extension.ts')],
@@ -16,6 +23,17 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+  },
+  {
+    entryPoints: {
+      ...Object.fromEntries(LAZY_VALIDATORS.map((stem) => [stem, path.join(ROOT, `generated/validators/${stem}.cjs`)])),
+      // Parts of the core that activation does not need (extension/core/ports/modules.ts).
+      ...Object.fromEntries(LAZY_MODULES.map((name) => [name, path.join(ROOT, `extension/lazy/${name}.ts`)])),
+    },
+    outdir: path.join(ROOT, 'dist/lazy'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
 ];
 const webviewEntry = path.join(ROOT, 'webview/src/main.ts');

@@ -29,10 +29,8 @@ import { isWindowDirName, LEDGER_FILE, quarantineDir, queueRoot, STATE_FILE } fr
 import { adoptOrphans, claimWindowDir, releaseWindowDir } from './queue/ownership';
 import { DEFAULT_LIMITS, Queue, type QueueLimits } from './queue/queue';
 import type { EventMeta } from './queue/queued-event';
-import { quarantineInto, recover } from './queue/recovery';
 import type { DataRights, PanelModel, Subscription } from './view/panel-model';
-import { PipelinePanel } from './view/pipeline-panel';
-import { PipelineDataRights } from './rights/data-rights';
+import type { LazyModules } from './ports/modules';
 
 /** How often the pipeline adopts closed windows' queues, rereads the shared identity and drops expired events. */
 export const UPKEEP_INTERVAL_MS = 60_000;
@@ -45,6 +43,8 @@ export interface PipelineDeps {
   readonly transport: Transport;
   readonly secrets: Secrets;
   readonly validators: LazyValidators;
+  /** The parts not needed to activate (data rights, panel model, queue repair), loaded on first use. */
+  readonly modules: LazyModules;
   readonly process: ProcessFacts;
   readonly client: ClientFacts;
   readonly personal?: PersonalStrings;
@@ -57,7 +57,7 @@ export interface PipelineDeps {
   readonly groupCommit?: GroupCommitOptions;
   /** Issue 7's hook: events whose name is new in an updated catalogue wait for the user's approval. */
   readonly needsApproval?: (event: EventMeta) => boolean;
-  /** The catalogues the panel explains fields from (issue 7 adds other extensions'). */
+  /** The catalogues of other extensions, which the panel explains fields from (Candor's own is always there). */
   readonly catalogues?: () => EventCatalogue[];
   /** How long one delivery attempt may take (30 s by default). */
   readonly requestTimeoutMs?: number;
@@ -92,8 +92,8 @@ export class Pipeline implements Intake {
   readonly identity: IdentityStore;
   readonly ledger: Ledger;
   readonly records: Records;
-  readonly panel: PanelModel;
-  readonly rights: DataRights;
+  private panelModelRef: Promise<PanelModel> | undefined;
+  private rightsRef: Promise<DataRights> | undefined;
   private readonly intake: EventIntake;
   readonly delivery: DeliveryLoop;
   private queueRef: Queue | undefined;
@@ -107,6 +107,7 @@ export class Pipeline implements Intake {
   private sealTimer: { handle: TimerHandle; at: number } | undefined;
   private upkeepTimer: TimerHandle | undefined;
   private readonly listeners = new Set<() => void>();
+  private readonly acceptListeners = new Set<(source: EventSource, event: EventInput) => void>();
   private readonly dropListeners = new Set<(code: ReasonCode, count: number) => void>();
   private readonly deliveryListeners = new Set<(batches: number) => void>();
   private notifyQueued = false;
@@ -138,8 +139,18 @@ export class Pipeline implements Intake {
       ...(deps.requestTimeoutMs ? { requestTimeoutMs: deps.requestTimeoutMs } : {}),
       delivered: () => { for (const l of this.deliveryListeners) { try { l(1); } catch { /* the listener's fault */ } } },
     });
-    this.panel = new PipelinePanel(this, deps.catalogues ?? (() => []));
-    this.rights = new PipelineDataRights(this, deps);
+  }
+
+  /** The panel's model (see view/panel-model.ts), loaded on first use. */
+  panelModel(): Promise<PanelModel> {
+    this.panelModelRef ??= this.deps.modules.panel().then(({ PipelinePanel }) => new PipelinePanel(this, this.deps.catalogues ?? (() => [])));
+    return this.panelModelRef;
+  }
+
+  /** Export and deletion (see view/panel-model.ts), loaded on first use. */
+  dataRights(): Promise<DataRights> {
+    this.rightsRef ??= this.deps.modules.rights().then(({ PipelineDataRights }) => new PipelineDataRights(this, this.deps));
+    return this.rightsRef;
   }
 
   // ---- the way in -------------------------------------------------------------------------------------
@@ -150,7 +161,18 @@ export class Pipeline implements Intake {
    */
   track(source: EventSource, event: EventInput, options?: IntakeOptions): Promise<TrackResult> {
     if (this.closed) { return Promise.resolve({ status: 'notCollected', reason: 'Candor is shutting down.' }); }
-    return this.intake.track(source, event, options);
+    const result = this.intake.track(source, event, options);
+    if (this.acceptListeners.size === 0) { return result; }
+    return result.then((r) => {
+      if (r.status === 'accepted') { for (const l of this.acceptListeners) { try { l(source, event); } catch { /* the listener's fault */ } } }
+      return r;
+    });
+  }
+
+  /** Every accepted event, after it is on disk (the heartbeat's counters and the daily aggregate of core/builtin). */
+  onDidAccept(listener: (source: EventSource, event: EventInput) => void): Subscription {
+    this.acceptListeners.add(listener);
+    return { dispose: () => { this.acceptListeners.delete(listener); } };
   }
 
   /** The same, with the source inside the input. */
@@ -230,6 +252,7 @@ export class Pipeline implements Intake {
     }
     const names = [...adopted.logs, ...adopted.batches, ...adopted.approvals];
     if (names.length === 0) { return; }
+    const { recover, quarantineInto } = await this.deps.modules.recovery();
     const validate = await this.deps.validators.get<CandorEvent>('event');
     const quarantine = quarantineInto(files, quarantineDir(this.deps.storage), this.windowId, () => this.deps.clock.now());
     const recovered = await recover(files, this.dir, names, validate, quarantine);
@@ -323,6 +346,7 @@ export class Pipeline implements Intake {
     if (this.closed) { return; }
     this.closed = true;
     if (this.upkeepTimer) { this.deps.clock.clearTimeout(this.upkeepTimer); }
+    await this.upkeepRun;
     if (this.sealTimer) { this.deps.clock.clearTimeout(this.sealTimer.handle); this.sealTimer = undefined; }
     const queue = this.queueRef;
     if (queue) {
@@ -341,9 +365,17 @@ export class Pipeline implements Intake {
 
   // ---- upkeep -------------------------------------------------------------------------------------
 
+  private upkeepRun: Promise<void> | undefined;
+
+  /** Resolves when no upkeep and no delivery is running (tests, and shutdown). */
+  async idle(): Promise<void> {
+    while (this.upkeepRun) { await this.upkeepRun; }
+    await this.delivery.idle();
+  }
+
   private upkeep(): void {
     if (this.closed) { return; }
-    void (async () => {
+    this.upkeepRun = (async () => {
       try {
         const before = this.identity.current?.installationId;
         await this.identity.load();
@@ -358,6 +390,7 @@ export class Pipeline implements Intake {
       } finally {
         if (!this.closed) { this.upkeepTimer = this.deps.clock.setTimeout(() => this.upkeep(), UPKEEP_INTERVAL_MS); }
         this.delivery.kick();
+        this.upkeepRun = undefined;
       }
     })();
   }

@@ -1,6 +1,9 @@
-// The status bar item: Candor's state at a glance, and in its tooltip the reason for it.
+// The status bar item: Candor's state at a glance — off (and why), paused, events waiting, review
+// needed, or the last delivery failed — and in its tooltip the reason for it.
 import * as vscode from 'vscode';
 import type { ConsentState } from '../core/consent/consent';
+import type { PipelineStatus } from '../core/pipeline';
+import { statusText } from '../core/view/status-text';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('candor.status', vscode.StatusBarAlignment.Right, 100);
@@ -10,11 +13,12 @@ export class StatusBar implements vscode.Disposable {
     this.item.command = 'candor.showConsent';
   }
 
-  show(consent: ConsentState): void {
-    const on = consent.usageAllowed || consent.errorsAllowed;
-    this.item.text = on ? (consent.usageAllowed ? '$(pulse) Candor' : '$(pulse) Candor: errors only') : '$(circle-slash) Candor: off';
-    this.item.tooltip = consent.explanation;
-    this.item.accessibilityInformation = { label: `Candor telemetry. ${consent.explanation}` };
+  show(consent: ConsentState, status?: PipelineStatus): void {
+    const { text, detail } = statusText(consent, status);
+    this.item.text = text;
+    this.item.tooltip = detail;
+    this.item.accessibilityInformation = { label: `Candor telemetry. ${detail}` };
+    this.item.backgroundColor = status?.lastFailure && consent.errorsAllowed ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }
 

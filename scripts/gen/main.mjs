@@ -51,6 +51,16 @@ async function outputs() {
     '',
   ].join('\n'));
   const kinds = entries.find((e) => e.stem === 'envelope').schema.properties.kind.enum;
+  // The codes alone, for code that must recognise a code without carrying every description
+  // (the extension's startup bundle; reason-codes.ts has the descriptions).
+  files.set('generated/reason-code-names.ts', [
+    BANNER,
+    "import type { ReasonCode } from './types';",
+    '',
+    '/** Every reason code of the spec (schemas/protocol/reason-code.schema.json), in its order. */',
+    `export const REASON_CODE_NAMES: readonly ReasonCode[] = ${JSON.stringify(reasonCodes(entries).map(({ code }) => code))};`,
+    '',
+  ].join('\n'));
   files.set('generated/event-kinds.ts', [
     BANNER,
     "import type { EventEnvelope } from './types';",

@@ -10,7 +10,7 @@ import { nodeFiles } from '../../extension/node/node-files';
 import { lazyValidators, thisProcess } from '../../extension/node/node-environment';
 import { BACKOFF_CAP_MS } from '../../protocol/retry';
 import { FakeClock } from '../support/fake-clock';
-import { FakeSecrets, TEST_CLIENT } from '../support/fakes';
+import { directModules, FakeSecrets, TEST_CLIENT } from '../support/fakes';
 import { accept, consentAt, failure, SETTINGS, usage } from '../support/harness';
 import { PII_CORPUS, PII_SECRETS, TEST_PERSONAL } from '../support/pii-corpus';
 import { ProtocolServer } from '../support/protocol-server';
@@ -34,10 +34,10 @@ afterEach(async () => {
 async function open(options: { requestTimeoutMs?: number } = {}) {
   const clock = new FakeClock(Date.now());
   const pipeline = new Pipeline({
-    storage: dir, files: nodeFiles, clock, transport: httpTransport, secrets: new FakeSecrets(), validators,
+    storage: dir, files: nodeFiles, clock, transport: httpTransport, secrets: new FakeSecrets(), validators, modules: directModules,
     process: thisProcess, client: TEST_CLIENT, personal: TEST_PERSONAL, ...options,
   });
-  clock.waitFor(() => pipeline.delivery.idle());
+  clock.waitFor(() => pipeline.idle());
   await pipeline.start(consentAt('all', true, server.url), { ...SETTINGS, endpoint: server.url });
   return { clock, pipeline };
 }

@@ -32,3 +32,10 @@ export const aliveProcess = (pid = 4242): ProcessFacts & { dead: Set<number> } =
   const dead = new Set<number>();
   return { pid, dead, isAlive: (p: number) => !dead.has(p) };
 };
+
+/** The lazy parts of the core, imported directly (the extension loads them from dist/lazy/). */
+export const directModules = {
+  rights: () => import('../../extension/core/rights/data-rights'),
+  panel: () => import('../../extension/core/view/pipeline-panel'),
+  recovery: () => import('../../extension/core/queue/recovery'),
+};

@@ -5,7 +5,7 @@ import { Pipeline, type PipelineDeps, type PipelineSettings } from '../../extens
 import { FakeClock, settle } from './fake-clock';
 import { FakeFiles } from './fake-files';
 import { FakeEndpoint } from './fake-transport';
-import { aliveProcess, FakeSecrets, generatedValidators, TEST_CLIENT } from './fakes';
+import { aliveProcess, directModules, FakeSecrets, generatedValidators, TEST_CLIENT } from './fakes';
 import { TEST_PERSONAL } from './pii-corpus';
 
 export const ENDPOINT = 'https://telemetry.example.com/';
@@ -48,10 +48,10 @@ export async function rig(options: RigOptions = {}): Promise<Rig> {
   const process = aliveProcess(options.pid);
   let n = 0;
   const pipeline = new Pipeline({
-    storage: STORAGE, files, clock, transport: endpoint, secrets, validators: generatedValidators, process, client: TEST_CLIENT,
+    storage: STORAGE, files, clock, transport: endpoint, secrets, validators: generatedValidators, modules: directModules, process, client: TEST_CLIENT,
     personal: TEST_PERSONAL, random: () => { n = (n + 1) % 7; return n / 7; }, ...options.deps,
   });
-  clock.waitFor(() => pipeline.delivery.idle());
+  clock.waitFor(() => pipeline.idle());
   if (options.start !== false) {
     await pipeline.start(options.consent ?? consentAt('all'), { ...SETTINGS, ...options.settings });
     await settle();

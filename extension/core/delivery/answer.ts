@@ -2,9 +2,8 @@
 // a `200` must be a valid ingest response (a proxy's HTML page is not one, so the batch is retried, not
 // counted as delivered); problem details are read leniently (§2), because proxies produce them too.
 import type { IngestResponse, ReasonCode } from '../../../generated/types';
-import { REASON_CODES } from '../../../generated/reason-codes';
+import { REASON_CODE_NAMES } from '../../../generated/reason-code-names';
 import { isRetryableStatus, parseRetryAfter } from '../../../protocol/retry';
-import { toFieldErrors } from '../../../protocol/validation-errors';
 import type { HttpResponse } from '../ports/transport';
 import { TransportError } from '../ports/transport';
 import type { Validator } from '../ports/validators';
@@ -24,6 +23,7 @@ export type Outcome =
   | { readonly kind: 'refused'; readonly status: number; readonly problem: Problem; readonly message: string };
 
 const text = (body: Uint8Array) => Buffer.from(body).toString('utf8');
+const KNOWN_CODES: ReadonlySet<string> = new Set(REASON_CODE_NAMES);
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** Problem details, read leniently: any member may be missing or wrong; unknown members are ignored. */
@@ -33,7 +33,7 @@ export function readProblem(response: HttpResponse): Problem {
   try {
     const value = JSON.parse(text(response.body)) as Record<string, unknown>;
     if (value && typeof value === 'object') {
-      if (typeof value.code === 'string' && Object.hasOwn(REASON_CODES, value.code)) { code = value.code as ReasonCode; }
+      if (typeof value.code === 'string' && KNOWN_CODES.has(value.code)) { code = value.code as ReasonCode; }
       const parts = [value.title, value.detail].filter((p): p is string => typeof p === 'string' && p.length > 0);
       words = parts.join(': ');
     }
@@ -53,8 +53,9 @@ export function interpret(answer: HttpResponse | TransportError, batch: { batchI
     let parsed: unknown;
     try { parsed = JSON.parse(text(answer.body)); } catch { parsed = undefined; }
     if (answer.truncated || !validateResponse(parsed)) {
-      const why = parsed === undefined ? 'its body is not JSON'
-        : toFieldErrors(validateResponse.errors, '', 3).map((e) => `${e.pointer || '/'} ${e.message}`).join('; ');
+      // Where and which rule; the full wording (protocol/validation-errors.ts) is not worth its bytes here.
+      const why = parsed === undefined ? 'its body is not JSON' : answer.truncated ? 'it is too large'
+        : (validateResponse.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || '/'} breaks "${e.keyword}"`).join('; ');
       return { kind: 'retry', status, message: `the endpoint answered 200, but not with an ingest response (${clip(why, 300)}); trying again` };
     }
     const response = parsed as IngestResponse;

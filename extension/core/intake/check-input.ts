@@ -5,7 +5,7 @@
 // error names the field (JSON Pointer into the event) and the rule, as protocol/validation-errors.ts words it.
 import type { FieldError } from '../../../generated/types';
 import { EVENT_KINDS } from '../../../generated/event-kinds';
-import { REASON_CODES } from '../../../generated/reason-codes';
+import { REASON_CODE_NAMES } from '../../../generated/reason-code-names';
 
 const EVENT_NAME = /^[A-Za-z][A-Za-z0-9]*([._/-][A-Za-z0-9]+)*$/;
 const EXTENSION_ID = /^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9._-]*$/;
@@ -14,6 +14,7 @@ const PROPERTY_KEY = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 const ERROR_TYPE = /^[A-Za-z_$][A-Za-z0-9_$.:-]*$/;
 const DAY = /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;
 const NUMBER_LIMIT = 1e15;
+const REASON_CODE_SET: ReadonlySet<string> = new Set(REASON_CODE_NAMES);
 const UINT32 = 4294967295;
 
 /** Code points, as JSON Schema counts string length. */
@@ -126,7 +127,7 @@ function checkData(e: Errors, kind: string, d: Record<string, unknown>): void {
       opt('intervalMs', (v, p) => e.number(v, p, true, 0, 86_400_000));
       opt('activeMs', (v, p) => e.number(v, p, true, 0, 86_400_000));
       opt('counters', (v, p) => e.map(v, p, 16, propertyKey, PROPERTY_KEY_RULE, (x, q) => e.number(x, q, true, 0, UINT32)));
-      opt('drops', (v, p) => e.map(v, p, 32, (k) => Object.hasOwn(REASON_CODES, k), 'a reason code', (x, q) => e.number(x, q, true, 0, UINT32)));
+      opt('drops', (v, p) => e.map(v, p, 32, (k) => REASON_CODE_SET.has(k), 'a reason code', (x, q) => e.number(x, q, true, 0, UINT32)));
       return;
     case 'dailyAggregate':
       e.fields(d, at, ['day', 'eventName', 'eventSource', 'count', 'measurements'], ['day', 'eventName', 'eventSource', 'count', 'measurements']);

@@ -3,6 +3,7 @@
 // with its SHA-256 — and the actions the panel asks for, decided here. Showing a sealed batch is a
 // step in its events' ledger; an approval names the digest of the bytes shown and covers nothing else.
 import type { BatchDigest, EventCatalogue, PendingBatch, ViewState } from '../../../generated/types';
+import candorCatalogue from '../builtin/candor.catalogue.json';
 import type { Pipeline } from '../pipeline';
 import { sealBatch, type SealedBatch } from '../queue/sealed-batch';
 import type { ActionResult, PanelModel, Subscription } from './panel-model';
@@ -47,7 +48,8 @@ export class PipelinePanel implements PanelModel {
       history: [...p.records.history],
       rejected: [...p.records.rejected],
       drops: { ...p.records.drops } as ViewState['drops'],
-      catalogues: this.catalogues().slice(0, 256),
+      // Candor's own first, then those of the extensions that report through it.
+      catalogues: [candorCatalogue as EventCatalogue, ...this.catalogues().filter((c) => c.extension !== candorCatalogue.extension)].slice(0, 256),
     };
   }
 

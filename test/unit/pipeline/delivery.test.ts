@@ -154,7 +154,7 @@ describe('delivery and retry', () => {
     expect(got!.request.body!.length).toBeLessThan(got!.text.length / 3);
     expect(got!.request.headers.authorization).toBe('Bearer tok-123');
     expect(pipeline.records.history[0]!.bytesConfirmed).toBe(true);
-    expect(sha(got!.text)).toBe((await pipeline.panel.deliveredBytes(got!.batch!.batchId)) && sha((await pipeline.panel.deliveredBytes(got!.batch!.batchId))!));
+    expect(sha(got!.text)).toBe((await (await pipeline.panelModel()).deliveredBytes(got!.batch!.batchId)) && sha((await (await pipeline.panelModel()).deliveredBytes(got!.batch!.batchId))!));
   });
 
   it('a slow endpoint (timeout) is retried, and a new endpoint starts with a clean backoff', async () => {
@@ -169,12 +169,12 @@ describe('delivery and retry', () => {
 
   it('pause holds sending, not recording; resume sends', async () => {
     const { pipeline, endpoint, clock } = await rig();
-    await pipeline.panel.setPaused(true);
+    await (await pipeline.panelModel()).setPaused(true);
     const id = await accept(pipeline, usage());
     await clock.advance(10 * 60_000);
     expect(endpoint.received.length).toBe(0);
     expect(pipeline.status()).toMatchObject({ paused: true, pendingEvents: 1 });
-    await pipeline.panel.setPaused(false);
+    await (await pipeline.panelModel()).setPaused(false);
     await clock.advance(0);
     expect(endpoint.eventIds()).toEqual([id]);
   });
@@ -184,7 +184,7 @@ describe('delivery and retry', () => {
     endpoint.failNext(down());
     const id = await accept(pipeline, usage());
     await clock.advance(30_000);
-    const result = await pipeline.panel.sendNow();
+    const result = await (await pipeline.panelModel()).sendNow();
     expect(result).toMatchObject({ ok: true, message: 'Everything was sent.' });
     expect(endpoint.eventIds()).toEqual([id]);
   });

@@ -17,14 +17,14 @@ describe('the panel model', () => {
     pipeline.sealNow();
     await accept(pipeline, failure());
     await settle();
-    const state = pipeline.panel.snapshot();
+    const state = (await pipeline.panelModel()).snapshot();
     expect(validateToWebview({ type: 'state', state })).toBe(true);
     expect(state.pending.map((p) => p.status)).toEqual(['collecting', 'awaitingReview']);
     const shown = state.pending[1]!;
     expect(shown.sha256).toBe(sha(shown.body));
     expect(shown.bytes).toBe(Buffer.byteLength(shown.body));
     // What was shown is what is sent, byte for byte.
-    await pipeline.panel.approve([{ batchId: shown.batchId, sha256: shown.sha256 }]);
+    await (await pipeline.panelModel()).approve([{ batchId: shown.batchId, sha256: shown.sha256 }]);
     await clock.advance(0);
     expect(endpoint.received[0]!.text).toBe(shown.body);
     expect(pipeline.records.history[0]!.bytesConfirmed).toBe(true);
@@ -39,15 +39,15 @@ describe('the panel model', () => {
     await settle();
     await clock.advance(10 * 60_000);
     expect(endpoint.received).toEqual([]);
-    const [first, second] = pipeline.panel.snapshot().pending;
+    const [first, second] = (await pipeline.panelModel()).snapshot().pending;
     expect(pipeline.status().awaitingReview).toBe(2);
-    const wrong = await pipeline.panel.approve([{ batchId: first!.batchId, sha256: sha('something else') }]);
+    const wrong = await (await pipeline.panelModel()).approve([{ batchId: first!.batchId, sha256: sha('something else') }]);
     expect(wrong.ok).toBe(false);
     expect(wrong.message).toMatch(/bytes differ from what was shown/);
     await clock.advance(60_000);
     expect(endpoint.received).toEqual([]);
     // Approving the second first: review mode sends what was approved, in the order approved.
-    expect((await pipeline.panel.approve([{ batchId: second!.batchId, sha256: second!.sha256 }])).ok).toBe(true);
+    expect((await (await pipeline.panelModel()).approve([{ batchId: second!.batchId, sha256: second!.sha256 }])).ok).toBe(true);
     await clock.advance(0);
     expect(endpoint.eventIds()).toEqual([b]);
     expect(pipeline.ledgerOf(b).map((e) => e.step)).toEqual(['queued', 'shown', 'approved', 'sent', 'accepted']);
@@ -60,12 +60,12 @@ describe('the panel model', () => {
     await accept(pipeline, usage());
     pipeline.sealNow();
     await settle();
-    const [batch] = pipeline.panel.snapshot().pending;
+    const [batch] = (await pipeline.panelModel()).snapshot().pending;
     endpoint.failNext(() => problem(413, 'body_too_large'));
-    await pipeline.panel.approve([{ batchId: batch!.batchId, sha256: batch!.sha256 }]);
+    await (await pipeline.panelModel()).approve([{ batchId: batch!.batchId, sha256: batch!.sha256 }]);
     await clock.advance(60_000);
     expect(endpoint.received.length).toBe(1);
-    const halves = pipeline.panel.snapshot().pending;
+    const halves = (await pipeline.panelModel()).snapshot().pending;
     expect(halves.map((h) => h.status)).toEqual(['awaitingReview', 'awaitingReview']);
     expect(halves.map((h) => h.eventCount)).toEqual([1, 1]);
   });
@@ -76,11 +76,11 @@ describe('the panel model', () => {
     const drop = await accept(pipeline, usage());
     pipeline.sealNow();
     await settle();
-    const result = await pipeline.panel.discard([drop, '01936d3c-5a4e-7b1c-9f3e-2d4c6a8b0e12']);
+    const result = await (await pipeline.panelModel()).discard([drop, '01936d3c-5a4e-7b1c-9f3e-2d4c6a8b0e12']);
     expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/^1 event\(s\) discarded for good; 1 could not be/) });
     expect(pipeline.records.drops.discarded_in_review).toBe(1);
-    const [batch] = pipeline.panel.snapshot().pending;
-    await pipeline.panel.approve([{ batchId: batch!.batchId, sha256: batch!.sha256 }]);
+    const [batch] = (await pipeline.panelModel()).snapshot().pending;
+    await (await pipeline.panelModel()).approve([{ batchId: batch!.batchId, sha256: batch!.sha256 }]);
     await clock.advance(0);
     expect(endpoint.eventIds()).toEqual([keep]);
   });
@@ -91,9 +91,9 @@ describe('the panel model', () => {
     await clock.advance(31_000);
     expect(endpoint.received).toEqual([]);
     expect(pipeline.status().awaitingReview).toBe(1);
-    const [batch] = pipeline.panel.snapshot().pending;
+    const [batch] = (await pipeline.panelModel()).snapshot().pending;
     expect(batch!.status).toBe('awaitingReview');
-    await pipeline.panel.approve([{ batchId: batch!.batchId, sha256: batch!.sha256 }]);
+    await (await pipeline.panelModel()).approve([{ batchId: batch!.batchId, sha256: batch!.sha256 }]);
     await clock.advance(0);
     expect(endpoint.eventIds().length).toBe(1);
   });
@@ -103,16 +103,16 @@ describe('the panel model', () => {
     endpoint.failNext(down());
     await accept(pipeline, usage());
     await clock.advance(30_000);
-    const [retrying] = pipeline.panel.snapshot().pending;
+    const [retrying] = (await pipeline.panelModel()).snapshot().pending;
     expect(retrying).toMatchObject({ status: 'retrying', lastError: expect.stringMatching(/could not reach the endpoint/), nextAttemptAt: expect.any(String) });
     await clock.advance(5 * 60_000);
-    expect(await pipeline.panel.deliveredBytes(retrying!.batchId)).toBe(retrying!.body);
+    expect(await (await pipeline.panelModel()).deliveredBytes(retrying!.batchId)).toBe(retrying!.body);
   });
 
   it('tells its listeners when anything changed', async () => {
     const { pipeline } = await rig();
     let calls = 0;
-    const sub = pipeline.panel.onDidChange(() => { calls++; });
+    const sub = (await pipeline.panelModel()).onDidChange(() => { calls++; });
     await accept(pipeline, usage());
     await settle();
     expect(calls).toBeGreaterThan(0);
@@ -131,7 +131,7 @@ describe('data rights', () => {
     await clock.advance(31_000);
     pipeline.setPaused(true);
     const waiting = await accept(pipeline, usage());
-    const { json, summary } = await pipeline.rights.exportAll();
+    const { json, summary } = await (await pipeline.dataRights()).exportAll();
     const doc = JSON.parse(json);
     expect(doc.local.pending.map((e: { id: string }) => e.id)).toEqual([waiting]);
     expect(doc.local.history).toHaveLength(1);
@@ -152,7 +152,7 @@ describe('data rights', () => {
     const firstSalt = pipeline.identity.current!.salt;
     // An earlier "forget me" whose remote deletion failed left a past id to cover.
     endpoint.failNext(() => problem(503, 'overloaded'));
-    const failed = await pipeline.rights.deleteAll();
+    const failed = await (await pipeline.dataRights()).deleteAll();
     expect(failed.ok).toBe(false);
     expect(failed.message).toMatch(/could not be deleted for 1 older id/);
     const secondId = pipeline.identity.current!.installationId;
@@ -162,7 +162,7 @@ describe('data rights', () => {
     await clock.advance(31_000);
     pipeline.setPaused(true);
     await accept(pipeline, usage());
-    const result = await pipeline.rights.deleteAll();
+    const result = await (await pipeline.dataRights()).deleteAll();
     pipeline.setPaused(false);
     expect(result).toMatchObject({ ok: true, message: expect.stringMatching(/^Deleted 1 waiting event\(s\) on this machine and 2 stored event\(s\) at the endpoint/) });
     expect(result.receipts.map((r) => r.installationId).sort()).toEqual([firstId, secondId].sort());
@@ -188,7 +188,7 @@ describe('data rights', () => {
     await accept(pipeline, usage());
     await clock.advance(31_000);
     await pipeline.setConsent(consentAt('all', false));
-    const result = await pipeline.rights.deleteAll();
+    const result = await (await pipeline.dataRights()).deleteAll();
     expect(result.ok).toBe(true);
     expect(endpoint.events.size).toBe(0);
   });
