@@ -5,7 +5,7 @@
 // secrets, validators), so tests run the whole pipeline with fakes or with the real disk and network.
 import { randomBytes } from 'node:crypto';
 import type { CandorEvent, EventCatalogue, ReasonCode } from '../../generated/types';
-import { newEventId } from '../../protocol/ids';
+import { newEventId, uuidv7Time } from '../../protocol/ids';
 import { allowsKind, type ConsentState } from './consent/consent';
 import { DeliveryLoop } from './delivery/delivery-loop';
 import { EventBuilder } from './intake/build-event';
@@ -122,7 +122,7 @@ export class Pipeline implements Intake {
     this.ledger = new Ledger(20_000, (line) => this.ledgerFile?.append(line));
     const builder = new EventBuilder(createScrubber(deps.personal));
     this.intake = new EventIntake({
-      clock: deps.clock, builder, ledger: this.ledger, client: deps.client, sessionSecret: randomBytes(16).toString('hex'),
+      clock: deps.clock, builder, client: deps.client, sessionSecret: randomBytes(16).toString('hex'),
       consent: () => this.consentState,
       target: () => (this.queueRef && this.identity.current ? { queue: this.queueRef, identity: this.identity.current } : undefined),
       prepare: () => this.prepare(),
@@ -483,8 +483,13 @@ export class Pipeline implements Intake {
   /** Drop counts since the last heartbeat, by reason; the heartbeat event (issue 7) reports and resets them. */
   takeDropsSinceHeartbeat(): DropCounts { return this.records.takeDropsSinceHeartbeat(); }
 
-  /** The steps of one event since it was queued. */
-  ledgerOf(eventId: string): readonly LedgerEntry[] { return this.ledger.of(eventId); }
+  /**
+   * The steps of one event since it was queued. "Queued" is implied by the event's id, which carries the
+   * time it was made (UUIDv7), so the intake writes nothing per event for it.
+   */
+  ledgerOf(eventId: string): readonly LedgerEntry[] {
+    return [{ step: 'queued', at: new Date(uuidv7Time(eventId)).toISOString() }, ...this.ledger.of(eventId)];
+  }
 
   /** The queue, when it is open (the panel, data rights and tests read it). */
   get queue(): Queue | undefined { return this.queueRef; }

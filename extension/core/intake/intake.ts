@@ -8,7 +8,6 @@ import { allowsKind } from '../consent/consent';
 import { EVENT_KINDS } from '../../../generated/event-kinds';
 import { newEventId } from '../../../protocol/ids';
 import { CLIENT_MAX_EVENT_BYTES } from '../../../protocol/limits';
-import type { Ledger } from '../ledger/ledger';
 import type { Clock } from '../ports/clock';
 import type { ClientFacts } from '../ports/environment';
 import { hashIdentifier } from '../privacy/hasher';
@@ -28,7 +27,6 @@ export interface IntakeTarget {
 export interface IntakeDeps {
   readonly clock: Clock;
   readonly builder: EventBuilder;
-  readonly ledger: Ledger;
   readonly client: ClientFacts;
   /** A random id for this session; only its keyed hash is ever stored. */
   readonly sessionSecret: string;
@@ -100,9 +98,11 @@ export class EventIntake implements Intake {
         message: `The event was not recorded: it is ${bytes} bytes as JSON, more than the ${CLIENT_MAX_EVENT_BYTES} allowed; send fewer or shorter properties.` });
     }
     this.sequence = (this.sequence + 1) % 4294967296;
-    this.deps.ledger.record([id], { step: 'queued', at: event.timestamp });
-    return queue.append({ id, kind: event.kind, name: event.name, extension: event.source.extension, installationId: event.installationId, at: now, line, bytes })
-      .then((): TrackResult => ({ status: 'accepted', eventId: id }), notStored);
+    // The ledger's first step, "queued", is not written per event: the event id carries its time (UUIDv7).
+    return new Promise<TrackResult>((resolve) => {
+      queue.add({ id, kind: event.kind, name: event.name, extension: event.source.extension, installationId: event.installationId, at: now, line, bytes },
+        () => resolve({ status: 'accepted', eventId: id }), (error) => resolve(notStored(error)));
+    });
   }
 
   private hashedSession(identity: Identity): string {

@@ -17,11 +17,15 @@ export interface GroupCommitOptions {
 
 export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { syncEvery: 50, syncIntervalMs: 1000, durable: true };
 
-interface Waiter { resolve(): void; reject(error: Error): void }
+/** One appended line's caller: told once the line is written, or why it was not. */
+export interface LineWaiter {
+  written(): void;
+  failed(error: Error): void;
+}
 
 export class GroupCommitLog {
   private pending: string[] = [];
-  private waiters: Waiter[] = [];
+  private waiters: LineWaiter[] = [];
   private writing = false;
   private scheduled = false;
   private unsynced = 0;
@@ -43,14 +47,20 @@ export class GroupCommitLog {
   /** Bytes written so far (whole lines). */
   get size(): number { return this.goodLength; }
 
-  /** Appends `line` (which must end with a newline). Resolves once it is written, in order with every other line. */
+  /**
+   * Appends `line` (which must end with a newline); `waiter` hears once it is written, in order with
+   * every other line, or why it could not be. No promise per line: the intake makes the one it returns.
+   */
+  add(line: string, waiter: LineWaiter): void {
+    if (this.closed) { waiter.failed(new Error('the queue file is closed')); return; }
+    this.pending.push(line);
+    this.waiters.push(waiter);
+    this.schedule();
+  }
+
+  /** The same, as a promise. */
   append(line: string): Promise<void> {
-    if (this.closed) { return Promise.reject(new Error('the queue file is closed')); }
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push(line);
-      this.waiters.push({ resolve, reject });
-      this.schedule();
-    });
+    return new Promise<void>((resolve, reject) => { this.add(line, { written: resolve, failed: reject }); });
   }
 
   /** Waits until every line appended so far is written. */
@@ -88,7 +98,7 @@ export class GroupCommitLog {
         this.goodLength += Buffer.byteLength(data);
         this.writes++;
         this.unsynced += lines.length;
-        for (const w of waiters) { w.resolve(); }
+        for (const w of waiters) { w.written(); }
         if (this.options.durable) {
           if (this.unsynced >= this.options.syncEvery) { await this.sync(); } else { this.armSyncTimer(); }
         }
@@ -97,7 +107,7 @@ export class GroupCommitLog {
         // to a torn one. If even that fails, the repair on the next start quarantines the damaged part.
         await this.handle.truncate(this.goodLength).catch(() => {});
         const error = cause instanceof Error ? cause : new Error(String(cause));
-        for (const w of waiters) { w.reject(error); }
+        for (const w of waiters) { w.failed(error); }
       }
     }
     this.writing = false;

@@ -30,6 +30,9 @@ export interface QueueLimits {
   readonly maxAgeMs: number;
 }
 
+/** A batch's bytes around its events; every field in it has a fixed length. */
+const BATCH_OVERHEAD = batchOverhead('00000000-0000-7000-8000-000000000000', '2026-01-01T00:00:00.000Z', '00000000-0000-4000-8000-000000000000', '0'.repeat(64));
+
 export const DEFAULT_LIMITS: QueueLimits = {
   maxEvents: 10_000, maxBytes: 32 * 1024 * 1024, batchEvents: 500, batchBytes: 491_520, maxAgeMs: 7 * 24 * 60 * 60_000,
 };
@@ -95,17 +98,22 @@ export class Queue {
   // ---- collecting ---------------------------------------------------------------------------------
 
   /** Writes the event to the log (group commit) and resolves when it is on disk. */
-  async append(event: QueuedEvent): Promise<void> {
+  append(event: QueuedEvent): Promise<void> {
+    return new Promise((resolve, reject) => { this.add(event, () => resolve(), reject); });
+  }
+
+  /**
+   * The same without a promise of its own: `written` is called once the line is on disk (the event then
+   * joins the collecting batch), `failed` if it could not be written.
+   */
+  add(event: QueuedEvent, written: () => void, failed: (error: Error) => void): void {
     const log = this.logName;
     // Counted before the write: a log with a line still being written is never deleted.
     this.logLive.set(log, (this.logLive.get(log) ?? 0) + 1);
-    try {
-      await this.log.append(`${event.line}\n`);
-    } catch (error) {
-      this.release(log, 1);
-      throw error;
-    }
-    this.collected(event, log);
+    this.log.add(`${event.line}\n`, {
+      written: () => { this.collected(event, log); written(); },
+      failed: (error) => { this.release(log, 1); failed(error); },
+    });
   }
 
   /** An event whose line is in `log` (and counted there) joins the collecting batch. */
@@ -117,9 +125,8 @@ export class Queue {
       return;
     }
     const first = this.collecting[0]?.event;
-    const overhead = batchOverhead('00000000-0000-7000-8000-000000000000', '2026-01-01T00:00:00.000Z', event.installationId, '0'.repeat(64));
     if (first && (first.installationId !== event.installationId
-      || overhead + this.collectingBytes + this.collecting.length + event.bytes > this.limits.batchBytes)) {
+      || BATCH_OVERHEAD + this.collectingBytes + this.collecting.length + event.bytes > this.limits.batchBytes)) {
       this.sealNow();
     }
     this.collecting.push({ event, log });
@@ -420,6 +427,8 @@ export class Queue {
     this.logLive.set(name, this.logLive.get(name) ?? 0);
     if (previous) {
       await previous.close().catch(() => {});
+      this.closedLogStats.writes += previous.writes;
+      this.closedLogStats.syncs += previous.syncs;
       this.release(previousName, 0);
     }
   }
@@ -439,8 +448,12 @@ export class Queue {
     await this.log.close();
   }
 
-  /** For the benchmark and tests: writes and disk flushes of the current log. */
-  get logStats(): { writes: number; syncs: number } { return { writes: this.log.writes, syncs: this.log.syncs }; }
+  private closedLogStats = { writes: 0, syncs: 0 };
+
+  /** For the benchmark and tests: writes and disk flushes of every log this queue opened. */
+  get logStats(): { writes: number; syncs: number } {
+    return { writes: this.closedLogStats.writes + this.log.writes, syncs: this.closedLogStats.syncs + this.log.syncs };
+  }
 }
 
 function checkLimits(limits: QueueLimits): QueueLimits {

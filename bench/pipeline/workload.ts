@@ -1,0 +1,143 @@
+// The pipeline section's measurements that run inside one fresh process (bundled by pipeline.bench.mjs):
+//  intake   — per-event cost of Candor's whole intake (check, scrub, hash, build, persist with group
+//             commit) against a bare reference (precompiled validator + JSON.stringify + fs.writeSync),
+//             durable and not durable, same events, same bursts;
+//  memory   — heap after 100,000 events through a queue bounded at 10,000.
+// Prints one JSON object.
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { evaluateConsent } from '../../extension/core/consent/consent';
+import type { EventInput } from '../../extension/core/events/event-input';
+import { Pipeline } from '../../extension/core/pipeline';
+import { DEFAULT_GROUP_COMMIT } from '../../extension/core/queue/group-commit';
+import { httpTransport } from '../../extension/node/http-transport';
+import { nodeFiles } from '../../extension/node/node-files';
+import { lazyValidators, systemClock, thisProcess } from '../../extension/node/node-environment';
+import { newEventId } from '../../protocol/ids';
+import type { CandorEvent } from '../../generated/types';
+
+declare const gc: (() => void) | undefined;
+const validators = lazyValidators((name) => require(`${process.env.CANDOR_VALIDATORS}/${name}.cjs`));
+const validateEvent = require(`${process.env.CANDOR_VALIDATORS}/event.cjs`) as (e: unknown) => boolean;
+const source = { extension: 'bench.caller', version: '1.0.0' };
+const BURST = 100;
+
+/** A realistic mix: short names, a number, a flag; one event in ten carries a path and an e-mail to scrub. */
+function input(i: number): EventInput {
+  const properties: Record<string, string | number | boolean> = { command: 'git.commit', files: i % 17, staged: i % 2 === 0, view: 'scm' };
+  if (i % 10 === 0) { properties.detail = `failed for jane@example.com at /home/jane/repo/src/app.ts line ${i}`; }
+  return { kind: 'usage', name: 'bench.used', data: { properties, measurements: { ms: (i % 250) / 3 } } };
+}
+
+function quantile(sorted: number[], q: number): number { return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!; }
+const stats = (ns: number[], totalNs: number, n: number) => {
+  const s = [...ns].sort((a, b) => a - b);
+  return { p50us: quantile(s, 0.5) / 1000, p99us: quantile(s, 0.99) / 1000, amortisedUs: totalNs / n / 1000 };
+};
+
+async function openPipeline(dir: string, durable: boolean, maxEvents: number) {
+  const pipeline = new Pipeline({
+    storage: dir, files: nodeFiles, clock: systemClock, transport: httpTransport, validators, process: thisProcess,
+    modules: { rights: () => import('../../extension/core/rights/data-rights'), panel: () => import('../../extension/core/view/pipeline-panel'), recovery: () => import('../../extension/core/queue/recovery') },
+    secrets: { get: async () => undefined, store: async () => {}, delete: async () => {} },
+    client: { candorVersion: '0.1.0', editorName: 'Visual Studio Code', editorVersion: '1.100.3', platform: 'linux' },
+    personal: { userName: 'jane', hostName: 'bench-host', homeDir: '/home/jane' },
+    limits: { maxEvents, maxBytes: 1024 * 1024 * 1024 },
+    groupCommit: { ...DEFAULT_GROUP_COMMIT, durable },
+  });
+  const endpoint = 'http://127.0.0.1:9/';
+  const consent = evaluateConsent({ editorUsageEnabled: true, editorErrorsEnabled: true, editorLevel: 'all', candorEnabled: true, endpoint });
+  // Paused: the bench measures intake and storage, not the network.
+  await pipeline.start(consent, { endpoint, reviewBeforeSend: false, batchEvents: 500, batchIntervalMs: 30_000 }, true);
+  return pipeline;
+}
+
+async function candor(n: number, durable: boolean) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'candor-bench-'));
+  const pipeline = await openPipeline(dir, durable, 10 * n);
+  for (let i = 0; i < 2000; i += BURST) { await Promise.all(Array.from({ length: BURST }, (_, k) => pipeline.track(source, input(i + k)))); }
+  const perCall: number[] = [];
+  const toDisk: number[] = [];
+  const all: Promise<unknown>[] = [];
+  const started = process.hrtime.bigint();
+  // Bursts of 100 calls, each burst in its own turn of the event loop (as events arrive in an extension
+  // host); the caller does not wait for one burst to be on disk before the next, and the time ends when
+  // every event is on disk.
+  for (let i = 0; i < n; i += BURST) {
+    for (let k = 0; k < BURST; k++) {
+      const t0 = process.hrtime.bigint();
+      const p = pipeline.track(source, input(i + k));
+      const t1 = process.hrtime.bigint();
+      perCall.push(Number(t1 - t0));
+      all.push(p.then((r) => { if ((r as { status: string }).status !== 'accepted') { throw new Error(JSON.stringify(r)); } toDisk.push(Number(process.hrtime.bigint() - t0)); }));
+    }
+    await turn();
+  }
+  await Promise.all(all);
+  const total = Number(process.hrtime.bigint() - started);
+  const log = pipeline.queue!.logStats;
+  await pipeline.shutdown(0);
+  rmSync(dir, { recursive: true, force: true });
+  const durableLatency = [...toDisk].sort((a, b) => a - b);
+  return { ...stats(perCall, total, n), durableP50us: quantile(durableLatency, 0.5) / 1000, durableP99us: quantile(durableLatency, 0.99) / 1000, writes: log.writes, syncs: log.syncs };
+}
+
+const turn = () => new Promise<void>((r) => setImmediate(r));
+
+async function reference(n: number) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'candor-bench-ref-'));
+  const fd = openSync(path.join(dir, 'ref.jsonl'), 'a');
+  const now = Date.now();
+  const events: CandorEvent[] = Array.from({ length: n + 2000 }, (_, i) => ({
+    id: newEventId(now), kind: 'usage', name: 'bench.used', timestamp: new Date(now).toISOString(), sequence: i,
+    installationId: '3f1c2b9e-8d7a-4e6f-b5c4-a3d2e1f0c9b8', sessionId: '9b2f0c7e4a1d6b3e8f5a2c9d0e7b4a1f', source,
+    client: { candorVersion: '0.1.0', editorName: 'Visual Studio Code', editorVersion: '1.100.3', platform: 'linux' },
+    data: (input(i) as { data: CandorEvent['data'] }).data,
+  } as CandorEvent));
+  const one = (e: CandorEvent) => { if (!validateEvent(e)) { throw new Error('invalid'); } writeSync(fd, `${JSON.stringify(e)}\n`); };
+  for (let i = 0; i < 2000; i++) { one(events[i]!); }
+  const perCall: number[] = [];
+  const started = process.hrtime.bigint();
+  for (let i = 2000; i < n + 2000; i++) {
+    const t0 = process.hrtime.bigint();
+    one(events[i]!);
+    perCall.push(Number(process.hrtime.bigint() - t0));
+    if (i % BURST === BURST - 1) { await turn(); }
+  }
+  const total = Number(process.hrtime.bigint() - started);
+  closeSync(fd);
+  rmSync(dir, { recursive: true, force: true });
+  return stats(perCall, total, n);
+}
+
+async function memory(n: number) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'candor-bench-mem-'));
+  const pipeline = await openPipeline(dir, true, 10_000);
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < n; i += 200) { await Promise.all(Array.from({ length: 200 }, (_, k) => pipeline.track(source, input(i + k)))); }
+  await pipeline.queue!.settled();
+  gc?.();
+  const after = process.memoryUsage();
+  const result = { events: n, held: pipeline.queue!.eventCount, droppedQueueFull: pipeline.records.drops.queue_full ?? 0, heapGrowthMiB: (after.heapUsed - before) / 2 ** 20, heapUsedMiB: after.heapUsed / 2 ** 20, rssMiB: after.rss / 2 ** 20 };
+  await pipeline.shutdown(0);
+  rmSync(dir, { recursive: true, force: true });
+  return result;
+}
+
+async function main(): Promise<void> {
+  const mode = process.env.CANDOR_BENCH_MODE;
+  const n = Number(process.env.CANDOR_BENCH_N ?? 20_000);
+  if (mode === 'memory') { process.stdout.write(JSON.stringify(await memory(n))); return; }
+  // Interleaved, so that the shared machine's load falls on each alike.
+  const ref1 = await reference(n);
+  const durable = await candor(n, true);
+  const nonDurable = await candor(n, false);
+  const ref2 = await reference(n);
+  const durable2 = await candor(n, true);
+  const best = <T extends { amortisedUs: number }>(a: T, b: T) => (a.amortisedUs <= b.amortisedUs ? a : b);
+  process.stdout.write(JSON.stringify({ reference: best(ref1, ref2), durable: best(durable, durable2), nonDurable }));
+}
+
+main().catch((e) => { process.stderr.write(String((e as Error).stack)); process.exit(1); });
