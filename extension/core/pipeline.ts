@@ -25,7 +25,7 @@ import type { LazyValidators } from './ports/validators';
 import { IdentityStore } from './privacy/identity';
 import { createScrubber } from './privacy/scrubber';
 import type { GroupCommitOptions } from './queue/group-commit';
-import { isWindowDirName, LEDGER_FILE, quarantineDir, queueRoot, STATE_FILE } from './queue/layout';
+import { isWindowDirName, LEDGER_FILE, OWNER_FILE, quarantineDir, queueRoot, STATE_FILE } from './queue/layout';
 import { adoptOrphans, claimWindowDir, releaseWindowDir } from './queue/ownership';
 import { DEFAULT_LIMITS, Queue, type QueueLimits } from './queue/queue';
 import type { EventMeta } from './queue/queued-event';
@@ -379,7 +379,14 @@ export class Pipeline implements Intake {
       try {
         const before = this.identity.current?.installationId;
         await this.identity.load();
-        if (this.queueRef) {
+        if (this.queueRef && this.dir) {
+          // The folder deleted under Candor: make it again and write back everything still held.
+          if (!(await this.deps.files.read(joinPath(this.dir, OWNER_FILE)))) {
+            this.log(`Candor's queue folder ${this.dir} was removed; it was made again and the ${this.queueRef.eventCount} waiting event(s) written back.`);
+            await this.deps.files.mkdirp(this.dir);
+            await this.deps.files.writeAtomic(joinPath(this.dir, OWNER_FILE), JSON.stringify({ pid: this.deps.process.pid, windowId: this.windowId, createdAt: this.deps.clock.now() }));
+            await this.queueRef.rehome();
+          }
           if (before !== this.identity.current?.installationId) { await this.purgeDisallowed(); }
           await this.adopt();
           await this.queueRef.expire();

@@ -94,7 +94,14 @@ export class IdentityStore {
    */
   async load(): Promise<Identity | undefined> {
     const bytes = await this.files.read(this.path);
-    if (!bytes) { this.file = undefined; this.identity = undefined; return undefined; }
+    if (!bytes) {
+      if (!this.file) { this.identity = undefined; return undefined; }
+      // Deleted under Candor (no window ever deletes it): written back, so that the events waiting keep
+      // their installation and a later export or deletion still covers it.
+      await this.files.mkdirp(this.storage);
+      await this.files.writeAtomic(this.path, JSON.stringify(this.file));
+      return this.identity;
+    }
     try {
       this.adopt(parseIdentityFile(bytes));
     } catch (error) {

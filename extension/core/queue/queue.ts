@@ -198,6 +198,25 @@ export class Queue {
     }
   }
 
+  /**
+   * The folder was deleted under Candor (a user cleaning up, another program): everything still held is
+   * written again into the recreated folder — the collecting events into a fresh log, every sealed batch
+   * into its file — so that a crash from now on loses nothing that was accepted.
+   */
+  async rehome(): Promise<void> {
+    await this.files.mkdirp(this.dir);
+    await this.rewriteCollecting([...this.collecting]);
+    for (const entry of this.entries) {
+      await entry.persisting;
+      entry.persisted = false;
+      entry.persisting = this.persist(entry);
+    }
+    await Promise.all(this.entries.map((e) => e.persisting));
+    for (const [batchId, digest] of this.approvals) {
+      await this.files.writeAtomic(joinPath(this.dir, approvalFile(batchId)), digest).catch(() => {});
+    }
+  }
+
   /** Tries again to write batch files that failed (a full disk that has room again). */
   async retryPersist(): Promise<void> {
     for (const entry of this.entries) {

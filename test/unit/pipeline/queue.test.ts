@@ -134,6 +134,28 @@ describe('queue files', () => {
     expect(a.pipeline.status().pendingEvents).toBe(1);
   });
 
+  it('the storage folder deleted under a running Candor: it is made again within a minute and nothing accepted is lost', async () => {
+    const files = new FakeFiles();
+    const a = await rig({ files, pid: 1 });
+    a.endpoint.failNext(down(), 1000);
+    const ids = [await accept(a.pipeline, usage()), await accept(a.pipeline, usage())];
+    a.pipeline.sealNow();
+    ids.push(await accept(a.pipeline, usage()));
+    await settle();
+    files.deleteTree(STORAGE);
+    // Written into a file nobody can see any more (as on a real disk), until the folder is back.
+    ids.push(await accept(a.pipeline, usage()));
+    await a.clock.advance(61_000);
+    expect(files.under(STORAGE).some((p) => p.endsWith('owner.json'))).toBe(true);
+    // The window dies now: a restart must find every accepted event on disk.
+    a.process.dead.add(1);
+    const b = await rig({ files, pid: 2 });
+    b.process.dead.add(1);
+    await b.clock.advance(61_000);
+    await b.clock.advance(61_000);
+    expect(b.endpoint.eventIds().sort()).toEqual(ids.sort());
+  });
+
   it('at shutdown, tries a last delivery, then leaves the rest for the next session', async () => {
     const files = new FakeFiles();
     const a = await rig({ files, pid: 1 });
