@@ -1,5 +1,6 @@
-// The pipeline on the real disk and real HTTP over loopback, against a server that speaks the protocol
-// and fails on demand. Timers are driven by a fake clock (no sleeping); the I/O is real.
+// The pipeline on the real disk and real HTTP over loopback, through a fault-injecting proxy, to a server
+// that speaks the protocol. Timers are driven by a fake clock (no sleeping); the I/O is real.
+// (The same tests against the reference endpoint are in real-endpoint.test.ts once it is merged.)
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { FakeClock } from '../support/fake-clock';
 import { directModules, FakeSecrets, TEST_CLIENT } from '../support/fakes';
 import { accept, consentAt, failure, SETTINGS, usage } from '../support/harness';
 import { PII_CORPUS, PII_SECRETS, TEST_PERSONAL } from '../support/pii-corpus';
+import { FaultProxy } from '../support/fault-proxy';
 import { ProtocolServer } from '../support/protocol-server';
 import { createRequire } from 'node:module';
 
@@ -21,12 +23,16 @@ const validators = lazyValidators((name) => require(`../../generated/validators/
 
 let dir: string;
 let server: ProtocolServer;
+let proxy: FaultProxy;
 beforeEach(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'candor-loopback-'));
   server = new ProtocolServer();
   await server.start();
+  proxy = new FaultProxy(server.url);
+  await proxy.start();
 });
 afterEach(async () => {
+  await proxy.stop();
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -38,7 +44,7 @@ async function open(options: { requestTimeoutMs?: number } = {}) {
     process: thisProcess, client: TEST_CLIENT, personal: TEST_PERSONAL, ...options,
   });
   clock.waitFor(() => pipeline.idle());
-  await pipeline.start(consentAt('all', true, server.url), { ...SETTINGS, endpoint: server.url });
+  await pipeline.start(consentAt('all', true, proxy.url), { ...SETTINGS, endpoint: proxy.url });
   return { clock, pipeline };
 }
 
@@ -55,13 +61,13 @@ function everyStoredOnce(ids: readonly string[]): void {
 describe('against a protocol server over loopback, on the real disk', () => {
   it('endpoint down, then up: every accepted event arrives exactly once', async () => {
     const { clock, pipeline } = await open();
-    const port = server.port;
-    await server.stop();
+    const port = proxy.port;
+    await proxy.stop();
     const ids = await track(pipeline, 50);
     await clock.advance(30_000);
     await clock.advance(60_000);
     expect(pipeline.status().lastFailure?.message).toMatch(/ECONNREFUSED/);
-    await server.start(port);
+    await proxy.start(port);
     ids.push(...await track(pipeline, 20));
     await clock.advance(BACKOFF_CAP_MS);
     await clock.advance(31_000);
@@ -72,8 +78,8 @@ describe('against a protocol server over loopback, on the real disk', () => {
 
   it('connection reset mid-upload, and a server that commits then resets: each event stored once', async () => {
     const { clock, pipeline } = await open();
-    server.failNext({ kind: 'reset-mid-upload' });
-    server.failNext({ kind: 'commit-then-reset' });
+    proxy.failNext({ kind: 'reset-mid-upload' });
+    proxy.failNext({ kind: 'commit-then-reset' });
     const ids = await track(pipeline, 30);
     await clock.advance(30_000);
     await clock.advance(BACKOFF_CAP_MS);
@@ -87,8 +93,8 @@ describe('against a protocol server over loopback, on the real disk', () => {
 
   it('429 with Retry-After (both forms) and 503: waits as told, then delivers', async () => {
     const { clock, pipeline } = await open();
-    server.failNext({ kind: 'status', status: 429, code: 'rate_limited', retryAfter: '7' });
-    server.failNext({ kind: 'status', status: 503, code: 'overloaded', retryAfter: new Date(clock.now() + 90_000).toUTCString() });
+    proxy.failNext({ kind: 'status', status: 429, code: 'rate_limited', retryAfter: '7' });
+    proxy.failNext({ kind: 'status', status: 503, code: 'overloaded', retryAfter: new Date(clock.now() + 90_000).toUTCString() });
     const ids = await track(pipeline, 10);
     await clock.advance(30_000);
     expect(pipeline.status().nextAttemptAt! - clock.now()).toBe(7000);
@@ -101,13 +107,13 @@ describe('against a protocol server over loopback, on the real disk', () => {
 
   it('500s are refusals: the events go to the refused list with the endpoint\'s reason, counted, never resent', async () => {
     const { clock, pipeline } = await open();
-    server.failNext({ kind: 'status', status: 500, code: 'internal_error' });
+    proxy.failNext({ kind: 'status', status: 500, code: 'internal_error' });
     const refused = await track(pipeline, 5);
     await clock.advance(30_000);
     const later = await track(pipeline, 5);
     await clock.advance(30_000);
     expect(pipeline.records.rejected.map((r) => r.eventId).sort()).toEqual([...refused].sort());
-    expect(pipeline.records.rejected[0]!.message).toMatch(/^HTTP 500 internal_error: internal_error: test internal_error/);
+    expect(pipeline.records.rejected[0]!.message).toMatch(/^HTTP 500 internal_error: internal_error: injected internal_error/);
     everyStoredOnce(later);
     expect(server.storedIds().length).toBe(later.length);
     await pipeline.shutdown();
@@ -115,7 +121,7 @@ describe('against a protocol server over loopback, on the real disk', () => {
 
   it('a slow endpoint: the attempt times out and is retried; the event is stored once', async () => {
     const { clock, pipeline } = await open({ requestTimeoutMs: 300 });
-    server.failNext({ kind: 'slow', ms: 1500 });
+    proxy.failNext({ kind: 'slow', ms: 1500 });
     const ids = await track(pipeline, 3);
     await clock.advance(30_000);
     expect(pipeline.status().lastFailure?.message).toMatch(/no answer in time/);

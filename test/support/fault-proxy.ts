@@ -1,0 +1,73 @@
+// An HTTP proxy on loopback in front of an endpoint (the reference endpoint, or the protocol server), that
+// injects the faults a real network and a real endpoint produce: refused connections (the endpoint down),
+// a connection reset mid-upload, an endpoint that commits and then resets before answering, 5xx and 429
+// with Retry-After, and slow answers. Requests without a planned fault pass through untouched.
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export type ProxyFault =
+  | { kind: 'reset-mid-upload' }
+  | { kind: 'commit-then-reset' }
+  | { kind: 'status'; status: number; code: string; retryAfter?: string }
+  | { kind: 'slow'; ms: number };
+
+export class FaultProxy {
+  private server: http.Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private faults: ProxyFault[] = [];
+  port = 0;
+  /** Batch requests that reached the proxy, and how many were forwarded to the endpoint. */
+  received = 0;
+  forwarded = 0;
+
+  constructor(private readonly upstream: string) {}
+
+  get url(): string { return `http://127.0.0.1:${this.port}/`; }
+
+  failNext(fault: ProxyFault, times = 1): void { for (let i = 0; i < times; i++) { this.faults.push(fault); } }
+
+  async start(port = 0): Promise<void> {
+    this.server = http.createServer((req, res) => this.handle(req, res));
+    this.server.on('connection', (s) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); });
+    await new Promise<void>((resolve, reject) => { this.server!.once('error', reject); this.server!.listen(port, '127.0.0.1', () => resolve()); });
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  /** The endpoint is down: connections are refused until start() is called again on the same port. */
+  async stop(): Promise<void> {
+    for (const s of this.sockets) { s.destroy(); }
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server = undefined;
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const isBatch = req.method === 'POST' && req.url?.endsWith('/v1/batch');
+    const fault = isBatch ? this.faults.shift() : undefined;
+    if (isBatch) { this.received++; }
+    if (fault?.kind === 'reset-mid-upload') { req.socket.destroy(); return; }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (fault?.kind === 'status') {
+        res.writeHead(fault.status, { 'content-type': 'application/problem+json', ...(fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}) });
+        res.end(JSON.stringify({ type: `urn:candor:problem:${fault.code}`, title: fault.code, status: fault.status, code: fault.code, detail: `injected ${fault.code}` }));
+        return;
+      }
+      const target = new URL(req.url ?? '/', this.upstream);
+      const headers = { ...req.headers, host: target.host };
+      if (isBatch) { this.forwarded++; }
+      const upstream = http.request(target, { method: req.method, headers }, (answer) => {
+        const body: Buffer[] = [];
+        answer.on('data', (c: Buffer) => body.push(c));
+        answer.on('end', () => {
+          // The endpoint committed; the client never hears it.
+          if (fault?.kind === 'commit-then-reset') { req.socket.destroy(); return; }
+          const send = () => { res.writeHead(answer.statusCode ?? 502, answer.headers); res.end(Buffer.concat(body)); };
+          if (fault?.kind === 'slow') { setTimeout(send, fault.ms); } else { send(); }
+        });
+      });
+      upstream.on('error', () => { res.writeHead(502); res.end(); });
+      upstream.end(Buffer.concat(chunks));
+    });
+  }
+}
