@@ -33,7 +33,7 @@ export const httpTransport: Transport = {
         let truncated = false;
         res.on('data', (chunk: Buffer) => {
           if (truncated) { return; }
-          if (size + chunk.length > limit) { chunks.push(chunk.subarray(0, limit - size)); size = limit; truncated = true; res.destroy(); finish(); return; }
+          if (size + chunk.length > limit) { chunks.push(chunk.subarray(0, limit - size)); size = limit; truncated = true; finish(); res.destroy(); return; }
           chunks.push(chunk);
           size += chunk.length;
         });
