@@ -3,12 +3,14 @@
 // harness's own tests (the .vsix contents, and that broken or hanging runs fail as they must).
 //
 // usage: node test/vscode/run.mjs [--launcher code-server|electron] [--grep <mocha pattern>] [--suite-only]
+//        [--suite main|failing|hanging]   (another suite than main: only that suite, for the harness's self-test)
+//        [--vsix <file>]                  (test this .vsix instead of packaging one)
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureInstalled } from '../../scripts/vscode/install.mjs';
 import { ROOT } from '../../scripts/vscode/paths.mjs';
-import { buildFixtures, buildSuites, packageCandor } from './harness/build.mjs';
+import { SUITES, buildFixtures, buildSuites, packageCandor } from './harness/build.mjs';
 import { stopAllOnSignals } from './harness/process-group.mjs';
 
 const { values: opts } = parseArgs({
@@ -16,10 +18,16 @@ const { values: opts } = parseArgs({
     launcher: { type: 'string', default: process.env.CANDOR_VSCODE_LAUNCHER || 'code-server' },
     grep: { type: 'string' },
     'suite-only': { type: 'boolean', default: false },
+    suite: { type: 'string', default: 'main' },
+    vsix: { type: 'string' },
   },
 });
 if (!['code-server', 'electron'].includes(opts.launcher)) {
   console.error(`unknown launcher ${opts.launcher}: use code-server or electron`);
+  process.exit(2);
+}
+if (!(opts.suite in SUITES)) {
+  console.error(`unknown suite ${opts.suite}: use one of ${Object.keys(SUITES).join(', ')}`);
   process.exit(2);
 }
 stopAllOnSignals();
@@ -37,9 +45,9 @@ async function step(name, fn) {
 let vsixFiles = [];
 // test-electron brings its own editor; only the code-server launcher needs the install.
 const installed = opts.launcher === 'electron' || await step('install chromium and code-server (cached)', ensureInstalled);
-const built = installed && await step('package Candor (.vsix), build the in-host suites and fixtures', async () => {
-  const candor = packageCandor();
-  await buildSuites();
+const built = installed && await step(`${opts.vsix ? 'take' : 'package'} Candor (.vsix), build the in-host suites and fixtures`, async () => {
+  const candor = opts.vsix ? path.resolve(opts.vsix) : packageCandor();
+  await buildSuites([opts.suite]);
   vsixFiles = [candor, ...await buildFixtures()];
   process.env.CANDOR_VSIX = candor; // the harness's own tests check this same file
 });
@@ -49,12 +57,12 @@ if (built) {
     const { runInCodeServer } = await import('./harness/launch-code-server.mjs');
     const { runInElectron } = await import('./harness/launch-electron.mjs');
     const launch = opts.launcher === 'electron' ? runInElectron : runInCodeServer;
-    const run = await launch({ suite: 'main', vsixFiles, grep: opts.grep });
+    const run = await launch({ suite: opts.suite, vsixFiles, grep: opts.grep });
     console.log(run.passed ? `\n✓ VS Code suite passed: ${run.reason} in ${(run.durationMs / 1000).toFixed(1)} s` : run.message);
     console.log(`artifacts: ${path.relative(ROOT, run.artifactsDir)}/`);
     return run.passed;
   });
-  if (!opts['suite-only'] && opts.launcher === 'code-server') {
+  if (!opts['suite-only'] && opts.suite === 'main' && opts.launcher === 'code-server') {
     await step('harness self-tests (vitest)', () => spawnSync(process.execPath,
       ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/vscode/vitest.config.mts'],
       { cwd: ROOT, stdio: 'inherit', env: process.env }).status === 0);

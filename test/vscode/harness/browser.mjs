@@ -6,11 +6,16 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM } from '../../../scripts/vscode/paths.mjs';
 
-export async function launchBrowser() {
+/**
+ * Starts chromium with its profile in `userDataDir` (inside the run's throwaway profile, so a leftover
+ * process is recognisable by its command line) and returns its one browser context.
+ */
+export async function launchBrowser(userDataDir, { viewport = { width: 1400, height: 900 } } = {}) {
   if (!existsSync(CHROMIUM)) { throw new Error(`no chromium at ${CHROMIUM}; run: node scripts/vscode/install.mjs (or set CHROMIUM_PATH)`); }
-  return chromium.launch({
+  return chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
+    viewport,
     // No sandbox: CI runs as root in a container. The rest keeps chromium from calling home.
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
@@ -22,8 +27,7 @@ export async function launchBrowser() {
  * Opens a page for `url` and records its console (where the workbench also prints the extension
  * host's log lines). `beforeNavigate(page)` runs before the first request, e.g. to expose functions.
  */
-export async function openPage(browser, url, { viewport = { width: 1400, height: 900 }, beforeNavigate } = {}) {
-  const context = await browser.newContext({ viewport });
+export async function openPage(context, url, { beforeNavigate } = {}) {
   const page = await context.newPage();
   const consoleLines = [];
   page.on('console', (m) => { consoleLines.push(`[${m.type()}] ${m.text()}`); if (consoleLines.length > 2000) { consoleLines.shift(); } });
@@ -31,7 +35,7 @@ export async function openPage(browser, url, { viewport = { width: 1400, height:
   page.on('crash', () => consoleLines.push('[crash] the page crashed'));
   await beforeNavigate?.(page);
   await page.goto(url);
-  return { context, page, consoleLines };
+  return { page, consoleLines };
 }
 
 /** Resolves once the workbench has rendered and its status bar (which needs the server connection) is there. */
@@ -104,6 +108,6 @@ export async function webviewClick(page, selector, { timeoutMs = 20_000 } = {}) 
 export async function screenshot(page, dir, name) {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
-  await page.screenshot({ path: file });
+  await page.screenshot({ path: file, timeout: 15_000 });
   return file;
 }

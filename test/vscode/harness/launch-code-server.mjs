@@ -39,6 +39,7 @@ export async function runInCodeServer({
   let browserConsole;
   let serverOutput;
   let page;
+  const processes = {};
   const stopFollowing = followReport(path.join(profile.root, 'report.txt'), echo);
   try {
     installExtensions(profile, vsixFiles);
@@ -47,13 +48,14 @@ export async function runInCodeServer({
     const env = hostEnv({ launcher: 'code-server', profile, bridgeUrl: bridge.url, artifactsDir, grep, testTimeoutMs });
     const server = await startCodeServer(profile, { env, extraArgs: serverArgs });
     cleanups.push(() => server.stop());
+    processes.editorGroup = server.process.pid;
     serverOutput = () => server.process.output();
 
     const remote = (p) => `vscode-remote://${server.authority}${p}`;
     const payload = [['extensionDevelopmentPath', remote(TESTS_HOST)], ['extensionTestsPath', remote(path.join(suiteDir(suite), 'index.js'))]];
     const url = `${server.url}?folder=${encodeURIComponent(profile.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 
-    const browser = await launchBrowser();
+    const browser = await launchBrowser(path.join(profile.root, 'browser'));
     cleanups.push(() => browser.close());
     let reportExit;
     const exited = new Promise((resolve) => { reportExit = resolve; });
@@ -88,7 +90,8 @@ export async function runInCodeServer({
     await Promise.race([Promise.resolve().then(cleanup).catch(() => {}), new Promise((r) => setTimeout(r, 15_000))]);
   }
   profile.remove();
-  return { name, passed, reason, message, results, exitCode, artifactsDir, durationMs: Date.now() - started };
+  // profileRoot (also in chromium's command line) and processes let the harness's self-test prove that nothing of the run is left behind.
+  return { name, passed, reason, message, results, exitCode, artifactsDir, durationMs: Date.now() - started, profileRoot: profile.root, processes };
 }
 
 /** The actions test/vscode/helpers/ can ask for (see bridge.mjs). */
