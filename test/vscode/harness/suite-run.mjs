@@ -82,12 +82,13 @@ export function failureReport({ name, reason, results, profile, artifactsDir, se
   }
   const section = (title, text, lines = 30) => { if (text && text.trim()) { out.push(`--- ${title} (last ${lines} lines) ---`, tail(text, lines)); } };
   section('editor server output', serverOutput);
-  for (const { file, text } of editorLogs(profile).filter((l) => /exthost|remoteagent|main|renderer/i.test(l.file))) {
+  // The editor's main logs; the per-extension ones (Git.log, …) only add noise.
+  for (const { file, text } of editorLogs(profile).filter((l) => /^(remoteexthost|exthost|remoteagent|main|renderer)\.log$/.test(path.basename(l.file)))) {
     section(`log ${path.relative(profile.userDataDir, file)}`, text, 25);
     copyFileSync(file, path.join(artifactsDir, path.basename(file)));
   }
   const consoleText = (browserConsole ?? []).filter((l) => !l.startsWith('[debug]')).join('\n');
-  section('browser console (warnings, errors, extension host lines)', consoleText);
+  section('browser console (the workbench\'s messages)', consoleText);
   if (serverOutput) { writeFileSync(path.join(artifactsDir, 'editor-server.log'), serverOutput); }
   if (browserConsole) { writeFileSync(path.join(artifactsDir, 'browser-console.log'), browserConsole.join('\n')); }
   out.push(`artifacts (logs, screenshots): ${path.relative(ROOT, artifactsDir)}/`);
