@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { ensureInstalled } from '../../scripts/vscode/install.mjs';
 import { ROOT } from '../../scripts/vscode/paths.mjs';
 import { SUITES, buildFixtures, buildSuites, packageCandor } from './harness/build.mjs';
+import { buildEndpoint, endpointAvailable } from './harness/endpoint.mjs';
 import { stopAllOnSignals } from './harness/process-group.mjs';
 
 const { values: opts } = parseArgs({
@@ -48,6 +49,7 @@ const installed = opts.launcher === 'electron' || await step('install chromium a
 const built = installed && await step(`${opts.vsix ? 'take' : 'package'} Candor (.vsix), build the in-host suites and fixtures`, async () => {
   const candor = opts.vsix ? path.resolve(opts.vsix) : packageCandor();
   await buildSuites([opts.suite]);
+  if (endpointAvailable()) { buildEndpoint(); } // for the suite's endpoint helper
   vsixFiles = [candor, ...await buildFixtures()];
   process.env.CANDOR_VSIX = candor; // the harness's own tests check this same file
 });

@@ -1,19 +1,30 @@
 // The real reference endpoint, beside the editor, on a throwaway SQLite file. Its command-line
-// contract: `node endpoint/dist/main.js --host H --port 0 --database sqlite:PATH` prints
-// `listening on http://H:PORT` once it accepts requests.
+// contract: `<entry> --host H --port 0 --database sqlite:PATH` prints `listening on http://H:PORT`
+// once it accepts requests, and stops gracefully on SIGTERM.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../../../scripts/vscode/paths.mjs';
 import { spawnGroup, tail } from './process-group.mjs';
 
-export const ENDPOINT_MAIN = path.join(ROOT, 'endpoint', 'dist', 'main.js');
+const ENDPOINT_DIR = path.join(ROOT, 'endpoint');
+
+function manifest() {
+  const file = path.join(ENDPOINT_DIR, 'package.json');
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+}
+
+/** The endpoint's command: its package's `bin` (which builds itself when stale), else the built `dist/main.js`. */
+export function endpointEntry() {
+  const { bin } = manifest();
+  const declared = typeof bin === 'string' ? bin : bin && Object.values(bin)[0];
+  return path.join(ENDPOINT_DIR, declared ?? 'dist/main.js');
+}
 
 /** Whether this checkout has an endpoint that can be built (it lands on its own branch). */
 export function endpointAvailable() {
-  const manifest = path.join(ROOT, 'endpoint', 'package.json');
-  return existsSync(manifest) && Boolean(JSON.parse(readFileSync(manifest, 'utf8')).scripts?.build);
+  return Boolean(manifest().scripts?.build);
 }
 
 /** `npm run build -w endpoint`; throws with its output when it fails. */
@@ -21,7 +32,6 @@ export function buildEndpoint() {
   if (!endpointAvailable()) { throw new Error('endpoint/ has no build script yet: the endpoint is not in this checkout'); }
   const r = spawnSync('npm', ['run', '--silent', 'build', '-w', 'endpoint'], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0) { throw new Error(`npm run build -w endpoint failed:\n${tail(`${r.stdout}${r.stderr}`)}`); }
-  if (!existsSync(ENDPOINT_MAIN)) { throw new Error(`the endpoint's build did not produce ${ENDPOINT_MAIN}`); }
 }
 
 /**
@@ -30,10 +40,11 @@ export function buildEndpoint() {
  *   dir: where the SQLite file goes (default: a new temporary folder); args: more endpoint flags.
  */
 export async function startEndpoint({ dir, host = '127.0.0.1', readyTimeoutMs = 30_000, args = [], env = {} } = {}) {
-  if (!existsSync(ENDPOINT_MAIN)) { throw new Error(`${path.relative(ROOT, ENDPOINT_MAIN)} is missing; build it first (npm run build -w endpoint)`); }
+  const entry = endpointEntry();
+  if (!existsSync(entry)) { throw new Error(`${path.relative(ROOT, entry)} is missing; build the endpoint first (npm run build -w endpoint)`); }
   const folder = dir ?? mkdtempSync(path.join(os.tmpdir(), 'candor-endpoint-'));
   const databaseFile = path.join(folder, 'endpoint.sqlite');
-  const child = spawnGroup(process.execPath, [ENDPOINT_MAIN, '--host', host, '--port', '0', '--database', `sqlite:${databaseFile}`, ...args], {
+  const child = spawnGroup(process.execPath, [entry, '--host', host, '--port', '0', '--database', `sqlite:${databaseFile}`, ...args], {
     cwd: ROOT, env: { ...process.env, ...env }, logFile: path.join(folder, 'endpoint.log'), name: 'endpoint',
   });
   const url = await new Promise((resolve, reject) => {
@@ -47,5 +58,9 @@ export async function startEndpoint({ dir, host = '127.0.0.1', readyTimeoutMs = 
     function done() { clearTimeout(timer); off(); }
     check();
   }).catch(async (e) => { await child.stop(); throw e; });
-  return { url, databaseFile, dir: folder, process: child, stop: () => child.stop() };
+  return {
+    url, databaseFile, dir: folder, process: child,
+    /** Stops the endpoint's process group (gracefully: SIGTERM first); removes the folder if it made it. */
+    async stop() { await child.stop(); if (!dir) { rmSync(folder, { recursive: true, force: true }); } },
+  };
 }

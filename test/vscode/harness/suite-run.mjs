@@ -4,6 +4,7 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync,
 import path from 'node:path';
 import { ARTIFACTS, ROOT } from '../../../scripts/vscode/paths.mjs';
 import { editorLogs } from './code-server.mjs';
+import { endpointAvailable } from './endpoint.mjs';
 import { tail } from './process-group.mjs';
 
 /** A run's artifacts folder (gitignored), emptied at the start of the run. */
@@ -26,6 +27,7 @@ export function hostEnv({ launcher, profile, bridgeUrl, artifactsDir, grep, test
     CANDOR_HARNESS_RESULTS: path.join(profile.root, 'results.json'),
     CANDOR_HARNESS_EXTENSIONS_DIR: profile.extensionsDir,
     CANDOR_HARNESS_ARTIFACTS: artifactsDir,
+    CANDOR_HARNESS_ENDPOINT: endpointAvailable() ? '1' : '0',
     ...(grep ? { CANDOR_HARNESS_GREP: grep } : {}),
     ...(testTimeoutMs ? { CANDOR_HARNESS_TEST_TIMEOUT_MS: String(testTimeoutMs) } : {}),
   };

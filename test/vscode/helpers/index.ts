@@ -89,6 +89,9 @@ export function needsBrowser(context: Mocha.Context): void {
   if (!ui.available) { context.skip(); }
 }
 
+/** Whether this checkout has the endpoint (it is built before the run when it does). */
+export const ENDPOINT_AVAILABLE = process.env.CANDOR_HARNESS_ENDPOINT === '1';
+
 /** Starts the real endpoint beside the editor, on a throwaway SQLite file; stopped when the run ends. */
 export function startEndpoint(): Promise<{ url: string; databaseFile: string }> {
   return bridge('startEndpoint');
