@@ -60,8 +60,10 @@ describe('the real-editor harness', () => {
   });
 
   test('a run that hangs is stopped at its timeout, reported as such, and torn down completely', async () => {
-    const run = await runInCodeServer({ suite: 'hanging', name: 'selftest-hanging', vsixFiles: [vsix], timeoutMs: 30_000, echo: () => {} });
+    const report: string[] = [];
+    const run = await runInCodeServer({ suite: 'hanging', name: 'selftest-hanging', vsixFiles: [vsix], timeoutMs: 30_000, echo: (l) => report.push(l) });
     expect(run.passed).toBe(false);
+    expect(report.join('')).toContain('Self-test'); // mocha had started: the hang was inside the extension host
     expect(run.reason).toContain('timed out after 30000 ms');
     expect(run.message).toContain('--- editor server output');
     expect(run.processes.editorGroup).toBeGreaterThan(0);
