@@ -42,7 +42,7 @@ export function buildEndpoint() {
 export async function startEndpoint({ dir, host = '127.0.0.1', readyTimeoutMs = 30_000, args = [], env = {} } = {}) {
   const entry = endpointEntry();
   if (!existsSync(entry)) { throw new Error(`${path.relative(ROOT, entry)} is missing; build the endpoint first (npm run build -w endpoint)`); }
-  const folder = dir ?? mkdtempSync(path.join(os.tmpdir(), 'candor-endpoint-'));
+  const folder = dir ?? mkdtempSync(path.join(os.tmpdir(), 'candor-harness-endpoint-'));
   const databaseFile = path.join(folder, 'endpoint.sqlite');
   const child = spawnGroup(process.execPath, [entry, '--host', host, '--port', '0', '--database', `sqlite:${databaseFile}`, ...args], {
     cwd: ROOT, env: { ...process.env, ...env }, logFile: path.join(folder, 'endpoint.log'), name: 'endpoint',
