@@ -55,6 +55,7 @@ describe('the real-editor harness', () => {
     expect(run.message).toContain('--- editor server output');
     expect(existsSync(path.join(run.artifactsDir, 'at-failure.png'))).toBe(true);
     expect(existsSync(path.join(run.artifactsDir, 'remoteexthost.log'))).toBe(true);
+    expect(existsSync(path.join(run.artifactsDir, 'results.json'))).toBe(true);
     expect(existsSync(run.profileRoot)).toBe(false);
     expect(leftovers(run)).toEqual([]);
   });

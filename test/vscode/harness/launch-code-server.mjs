@@ -15,7 +15,7 @@ import { TESTS_HOST, suiteDir } from './build.mjs';
 import { installExtensions, startCodeServer } from './code-server.mjs';
 import { startEndpoint } from './endpoint.mjs';
 import { createProfile } from './profile.mjs';
-import { artifactsFor, failureReport, followReport, hostEnv, readResults, verdict } from './suite-run.mjs';
+import { artifactsFor, failureReport, collectResults, followReport, hostEnv, verdict } from './suite-run.mjs';
 
 /**
  * Runs a built in-host suite in code-server and returns its verdict; never throws for a failing run.
@@ -78,7 +78,7 @@ export async function runInCodeServer({
     problem = e instanceof Error ? e.message : String(e);
   }
   stopFollowing();
-  const results = readResults(path.join(profile.root, 'results.json'));
+  const results = collectResults(profile, artifactsDir);
   const { passed, reason } = verdict({ exitCode, results, problem });
   let message;
   if (!passed) {

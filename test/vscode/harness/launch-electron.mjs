@@ -15,7 +15,7 @@ import { TESTS_HOST, suiteDir } from './build.mjs';
 import { startEndpoint } from './endpoint.mjs';
 import { spawnGroup, tail } from './process-group.mjs';
 import { createProfile } from './profile.mjs';
-import { artifactsFor, failureReport, followReport, hostEnv, readResults, verdict } from './suite-run.mjs';
+import { artifactsFor, failureReport, collectResults, followReport, hostEnv, verdict } from './suite-run.mjs';
 
 /** The oldest VS Code Candor supports (package.json engines), unless CANDOR_VSCODE_VERSION says e.g. "stable". */
 export const ELECTRON_VSCODE_VERSION = process.env.CANDOR_VSCODE_VERSION || '1.100.3';
@@ -82,7 +82,7 @@ export async function runInElectron({
     problem = e instanceof Error ? e.message : String(e);
   }
   stopFollowing();
-  const results = readResults(path.join(profile.root, 'results.json'));
+  const results = collectResults(profile, artifactsDir);
   const { passed, reason } = verdict({ exitCode, results, problem });
   const message = passed ? undefined : failureReport({ name, reason, results, profile, artifactsDir, serverOutput: serverOutput?.() });
   for (const cleanup of cleanups.reverse()) {

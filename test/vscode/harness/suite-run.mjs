@@ -54,8 +54,16 @@ export function followReport(file, write = (line) => process.stdout.write(line))
   return () => { clearInterval(timer); poll(); if (partial) { write(`  ${partial}\n`); } };
 }
 
-export function readResults(file) {
-  try { return JSON.parse(readFileSync(file, 'utf8')); } catch { return undefined; }
+/**
+ * The runner's JSON results (undefined if it wrote none); copies them and mocha's report into the
+ * artifacts folder, which outlives the throwaway profile.
+ */
+export function collectResults(profile, artifactsDir) {
+  for (const name of ['results.json', 'report.txt']) {
+    const file = path.join(profile.root, name);
+    if (existsSync(file)) { copyFileSync(file, path.join(artifactsDir, name)); }
+  }
+  try { return JSON.parse(readFileSync(path.join(profile.root, 'results.json'), 'utf8')); } catch { return undefined; }
 }
 
 /**
