@@ -15,7 +15,7 @@ import { TESTS_HOST, suiteDir } from './build.mjs';
 import { installExtensions, startCodeServer } from './code-server.mjs';
 import { startEndpoint } from './endpoint.mjs';
 import { createProfile } from './profile.mjs';
-import { artifactsFor, failureReport, collectResults, followReport, hostEnv, verdict } from './suite-run.mjs';
+import { artifactsFor, failureReport, collectResults, followReport, hostEnv, teardown, verdict } from './suite-run.mjs';
 
 /**
  * Runs a built in-host suite in code-server and returns its verdict; never throws for a failing run.
@@ -24,7 +24,8 @@ import { artifactsFor, failureReport, collectResults, followReport, hostEnv, ver
  *   timeoutMs?: number, testTimeoutMs?: number, grep?: string, serverArgs?: string[], echo?: (line: string) => void,
  * }} options
  *   suite: a name from SUITES (built by buildSuites); vsixFiles: extensions to install (Candor and fixtures);
- *   settings: user settings written before start; timeoutMs: the whole run, after which everything is stopped.
+ *   settings: user settings written before start; timeoutMs: from opening the workbench until the editor
+ *   reports an exit code, after which everything is stopped (each start-up step before has its own bound).
  */
 export async function runInCodeServer({
   suite = 'main', name = suite, vsixFiles, settings = {}, timeoutMs = 300_000, testTimeoutMs, grep, serverArgs = [],
@@ -85,10 +86,7 @@ export async function runInCodeServer({
     if (page) { await screenshot(page, artifactsDir, 'at-failure').catch(() => {}); }
     message = failureReport({ name, reason, results, profile, artifactsDir, serverOutput: serverOutput?.(), browserConsole });
   }
-  // Teardown in reverse order, each step bounded, whatever happened above.
-  for (const cleanup of cleanups.reverse()) {
-    await Promise.race([Promise.resolve().then(cleanup).catch(() => {}), new Promise((r) => setTimeout(r, 15_000))]);
-  }
+  await teardown(cleanups); // whatever happened above
   profile.remove();
   // profileRoot (also in chromium's command line) and processes let the harness's self-test prove that nothing of the run is left behind.
   return { name, passed, reason, message, results, exitCode, artifactsDir, durationMs: Date.now() - started, profileRoot: profile.root, processes };

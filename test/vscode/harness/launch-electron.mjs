@@ -15,7 +15,7 @@ import { TESTS_HOST, suiteDir } from './build.mjs';
 import { startEndpoint } from './endpoint.mjs';
 import { spawnGroup, tail } from './process-group.mjs';
 import { createProfile } from './profile.mjs';
-import { artifactsFor, failureReport, collectResults, followReport, hostEnv, verdict } from './suite-run.mjs';
+import { artifactsFor, failureReport, collectResults, followReport, hostEnv, teardown, verdict } from './suite-run.mjs';
 
 /** The oldest VS Code Candor supports (package.json engines), unless CANDOR_VSCODE_VERSION says e.g. "stable". */
 export const ELECTRON_VSCODE_VERSION = process.env.CANDOR_VSCODE_VERSION || '1.100.3';
@@ -85,9 +85,7 @@ export async function runInElectron({
   const results = collectResults(profile, artifactsDir);
   const { passed, reason } = verdict({ exitCode, results, problem });
   const message = passed ? undefined : failureReport({ name, reason, results, profile, artifactsDir, serverOutput: serverOutput?.() });
-  for (const cleanup of cleanups.reverse()) {
-    await Promise.race([Promise.resolve().then(cleanup).catch(() => {}), new Promise((r) => setTimeout(r, 15_000))]);
-  }
+  await teardown(cleanups); // whatever happened above
   profile.remove();
   return { name, passed, reason, message, results, exitCode, artifactsDir, durationMs: Date.now() - started };
 }

@@ -104,3 +104,15 @@ export function failureReport({ name, reason, results, profile, artifactsDir, se
   out.push(`artifacts (logs, screenshots): ${path.relative(ROOT, artifactsDir)}/`);
   return out.join('\n');
 }
+
+/** Runs the cleanups in reverse order, each bounded so that one stuck step cannot keep the others from running. */
+export async function teardown(cleanups, stepMs = 15_000) {
+  for (const cleanup of [...cleanups].reverse()) {
+    let timer;
+    await Promise.race([
+      Promise.resolve().then(cleanup).catch(() => {}),
+      new Promise((resolve) => { timer = setTimeout(resolve, stepMs); }),
+    ]);
+    clearTimeout(timer);
+  }
+}
