@@ -11,6 +11,8 @@ const steps = [
   { name: 'build', cmd: process.execPath, args: ['scripts/build.mjs'] },
   { name: 'typecheck', cmd: npm, args: ['run', '--silent', 'typecheck'] },
   { name: 'unit, spec and integration tests (vitest)', cmd: process.execPath, args: ['node_modules/vitest/vitest.mjs', 'run'] },
+  // Installs chromium and code-server when missing (cached), then runs the suite in a real VS Code.
+  { name: 'real VS Code: .vsix, in-host suite, harness self-tests', cmd: process.execPath, args: ['test/vscode/run.mjs'] },
 ];
 
 const results = [];
