@@ -10,10 +10,11 @@ import { homedir, hostname, userInfo } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { BuiltinEvents } from './core/builtin/builtin-events';
-import type { ConsentState } from './core/consent/consent';
 import { DeferredPipeline } from './core/deferred-pipeline';
 import type { Pipeline } from './core/pipeline';
 import type { ClientFacts, PersonalStrings } from './core/ports/environment';
+import { NewNameApprovals } from './core/api/approvals';
+import { APPROVALS_KEY, createApi, type CandorApi } from './host/api';
 import { registerCommands, PAUSED_KEY } from './host/commands';
 import { ConsentSource } from './host/consent-source';
 import { askOnce } from './host/first-run-prompt';
@@ -23,12 +24,8 @@ import { StatusBar } from './host/status-bar';
 import { lazyValidators, systemClock } from './node/node-environment';
 import type { HostDeps } from './lazy/pipeline';
 
-/** What `activate()` returns to other extensions (the API of issue 7 is wired here at integration). */
-export interface CandorApi {
-  /** The effective consent now: what may be sent, and why not. */
-  readonly consent: () => ConsentState;
-  readonly onDidChangeConsent: vscode.Event<ConsentState>;
-}
+/** What `activate()` returns to other extensions: api/src/types.ts's API, with the full consent state. */
+export type { CandorApi } from './host/api';
 
 let running: { deferred: DeferredPipeline; builtins: BuiltinEvents } | undefined;
 
@@ -63,10 +60,14 @@ export function activate(context: vscode.ExtensionContext): CandorApi {
     statusTimer = setTimeout(() => { statusTimer = undefined; statusBar.show(consent.state, deferred.loaded?.status()); }, 250);
   };
 
+  const validators = lazyValidators(lazy);
+  const approvals = new NewNameApprovals({ get: () => context.globalState.get<string[]>(APPROVALS_KEY) ?? [], set: (names) => context.globalState.update(APPROVALS_KEY, names) });
   const deps: HostDeps = {
     storage: context.globalStorageUri.fsPath,
     secrets,
-    validators: lazyValidators(lazy),
+    validators,
+    needsApproval: approvals.needsApproval,
+    catalogues: () => api.catalogues(),
     modules: { rights: async () => lazy('rights'), panel: async () => lazy('panel'), recovery: async () => lazy('recovery') },
     client, personal: personalStrings(),
     log: (message) => log.warn(message),
@@ -76,17 +77,26 @@ export function activate(context: vscode.ExtensionContext): CandorApi {
     const pipeline = createPipeline(deps);
     context.subscriptions.push(
       pipeline.onDidChange(refresh),
-      pipeline.onDidAccept((source, event) => builtins.observe(source.extension, event)),
+      pipeline.onDidAccept((source, event) => {
+        builtins.observe(source.extension, event);
+        if (source.extension !== 'candor.candor') { void builtins.milestone('candor.firstRegisteredEvent'); }
+      }),
+      pipeline.onDidApprove((events) => approvals.approved(events)),
       pipeline.onDidDrop((code, count) => builtins.dropped(code, count)),
       pipeline.onDidDeliver((batches) => { builtins.delivered(batches); void builtins.milestone('candor.firstDelivery'); }),
     );
-    await pipeline.start(consent.state, settings.settings, context.globalState.get<boolean>(PAUSED_KEY) === true);
+    await pipeline.start(consent.state, readSettings().settings, context.globalState.get<boolean>(PAUSED_KEY) === true);
+    // Settings and consent may have changed while it started (their listeners only reach a loaded pipeline).
+    pipeline.configure(readSettings().settings);
+    await pipeline.setConsent(consent.state);
     refresh();
     return pipeline;
   }, () => consent.state);
   const builtins = new BuiltinEvents({ extension: 'candor.candor', version: client.candorVersion }, deferred, systemClock, context.globalState,
     () => deferred.loaded?.identity.current?.createdAt ?? Date.now(), context.extensionPath, vscode.window.state.focused);
   running = { deferred, builtins };
+  const api = createApi({ context, intake: deferred, builtins, validators, approvals, consent: () => consent.state, onDidChangeConsent: consent.onDidChange,
+    loadRegistrar: () => lazy('api') as typeof import('./core/api/registrar') });
 
   statusBar.show(consent.state);
   context.subscriptions.push(log, consent, statusBar,
@@ -117,7 +127,7 @@ export function activate(context: vscode.ExtensionContext): CandorApi {
     })().catch((error: Error) => { log.error(`Candor could not start: ${error.message}`); void builtins.error('activation', error); });
   });
 
-  return { consent: () => consent.state, onDidChangeConsent: consent.onDidChange };
+  return api;
 }
 
 /** The session's end is recorded, then one last delivery within a second; the rest waits on disk. */

@@ -12,8 +12,8 @@ const watch = process.argv.includes('--watch');
  * Validators the extension needs only when an endpoint answers or a queue file is read back, never to
  * activate: each is its own bundle in dist/lazy/, required on first use (extension/node/node-environment.ts).
  */
-export const LAZY_VALIDATORS = ['event', 'ingest-response', 'export', 'deletion-receipt'];
-export const LAZY_MODULES = ['pipeline', 'rights', 'panel', 'recovery'];
+export const LAZY_VALIDATORS = ['event', 'ingest-response', 'export', 'deletion-receipt', 'catalogue'];
+export const LAZY_MODULES = ['pipeline', 'api', 'rights', 'panel', 'recovery'];
 
 const builds = [
   {

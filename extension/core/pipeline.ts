@@ -475,6 +475,19 @@ export class Pipeline implements Intake {
     await this.ledgerFile?.reset();
   }
 
+  private readonly approvalListeners = new Set<(events: readonly EventMeta[]) => void>();
+
+  /** The user approved a batch in the panel (new event names of an updated catalogue are then approved). */
+  onDidApprove(listener: (events: readonly EventMeta[]) => void): Subscription {
+    this.approvalListeners.add(listener);
+    return { dispose: () => { this.approvalListeners.delete(listener); } };
+  }
+
+  /** Called by the panel's model when the user approved these events' batch. */
+  approvedByUser(events: readonly EventMeta[]): void {
+    for (const l of this.approvalListeners) { try { l(events); } catch { /* the listener's fault */ } }
+  }
+
   /** Events dropped, by reason, as it happens (the heartbeat of core/builtin counts them). */
   onDidDrop(listener: (code: ReasonCode, count: number) => void): Subscription {
     this.dropListeners.add(listener);

@@ -4,6 +4,8 @@
 // with Retry-After, and slow answers. Requests without a planned fault pass through untouched.
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import type { Batch } from '../../generated/types';
 
 export type ProxyFault =
   | { kind: 'reset-mid-upload' }
@@ -19,6 +21,10 @@ export class FaultProxy {
   /** Batch requests that reached the proxy, and how many were forwarded to the endpoint. */
   received = 0;
   forwarded = 0;
+  /** Every batch body that reached the endpoint, decompressed. */
+  readonly bodies: string[] = [];
+  /** Told of each batch the endpoint answered, with its status (what "arrived at the endpoint" means). */
+  onExchange: ((batch: Batch, status: number) => void) | undefined;
 
   constructor(private readonly upstream: string) {}
 
@@ -55,11 +61,16 @@ export class FaultProxy {
       }
       const target = new URL(req.url ?? '/', this.upstream);
       const headers = { ...req.headers, host: target.host };
-      if (isBatch) { this.forwarded++; }
+      let text: string | undefined;
+      if (isBatch) {
+        this.forwarded++;
+        try { const raw = Buffer.concat(chunks); text = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw).toString('utf8') : raw.toString('utf8'); this.bodies.push(text); } catch { text = undefined; }
+      }
       const upstream = http.request(target, { method: req.method, headers }, (answer) => {
         const body: Buffer[] = [];
         answer.on('data', (c: Buffer) => body.push(c));
         answer.on('end', () => {
+          if (text !== undefined && this.onExchange) { try { this.onExchange(JSON.parse(text) as Batch, answer.statusCode ?? 0); } catch { /* not a batch */ } }
           // The endpoint committed; the client never hears it.
           if (fault?.kind === 'commit-then-reset') { req.socket.destroy(); return; }
           const send = () => { res.writeHead(answer.statusCode ?? 502, answer.headers); res.end(Buffer.concat(body)); };

@@ -38,6 +38,7 @@ const ALLOWED = [
   /^extension\.vsixmanifest$/,
   /^extension\/package\.json$/,
   /^extension\/dist\/extension\.js$/,
+  /^extension\/dist\/lazy\/[^/]+\.js$/, // parts loaded on first use: the pipeline, export and deletion, validators
   /^extension\/dist\/webview\/[^/]+\.(js|css)$/, // the panel's bundle, once the webview lands
   /^extension\/readme\.md$/,
   /^extension\/changelog\.md$/,
@@ -82,5 +83,16 @@ describe('the packaged .vsix', () => {
     const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
     expect(required.filter((m) => m !== 'vscode' && !builtins.has(m))).toEqual([]);
     expect(required).toContain('vscode');
+  });
+
+  test('the lazily loaded parts are there as built, and need only Node too', () => {
+    const lazy = [...files.keys()].filter((f) => f.startsWith('extension/dist/lazy/'));
+    expect(lazy.map((f) => path.basename(f)).sort()).toEqual(['api.js', 'catalogue.js', 'deletion-receipt.js', 'event.js', 'export.js', 'ingest-response.js', 'panel.js', 'pipeline.js', 'recovery.js', 'rights.js']);
+    const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+    for (const f of lazy) {
+      expect(files.get(f)!.equals(repoFile(f.replace(/^extension\//, ''))), f).toBe(true);
+      const required = [...files.get(f)!.toString().matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]!);
+      expect(required.filter((m) => !builtins.has(m)), f).toEqual([]);
+    }
   });
 });

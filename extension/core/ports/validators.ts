@@ -8,7 +8,7 @@ export interface Validator<T> {
   errors?: ErrorObject[] | null;
 }
 
-export type ValidatorName = 'event' | 'ingest-response' | 'export' | 'deletion-receipt';
+export type ValidatorName = 'event' | 'ingest-response' | 'export' | 'deletion-receipt' | 'catalogue';
 
 export interface LazyValidators {
   /** The named validator; loads its code the first time. */

@@ -89,6 +89,7 @@ export class PipelinePanel implements PanelModel {
       const batch = queue.batch(batchId);
       if (batch && (await queue.approve(batchId, sha256))) {
         approved.push(batchId);
+        this.pipeline.approvedByUser(batch.events);
         this.pipeline.ledger.record(batch.events.map((e) => e.id), { step: 'approved', at: new Date(this.now()).toISOString(), batchId });
       } else { refused.push(batchId); }
     }

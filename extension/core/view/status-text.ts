@@ -6,10 +6,10 @@ import type { PipelineStatus } from '../pipeline';
 export function statusText(consent: ConsentState, status?: PipelineStatus): { text: string; detail: string } {
   const on = consent.usageAllowed || consent.errorsAllowed;
   if (!on) { return { text: '$(circle-slash) Candor: off', detail: consent.explanation }; }
-  const scope = consent.usageAllowed ? '' : ' (errors only)';
+  const scope = consent.usageAllowed ? '' : ': errors only';
   const pending = status?.pendingEvents ?? 0;
   const waiting = pending === 1 ? '1 event waits to be sent.' : `${pending} events wait to be sent.`;
-  if (status?.paused) { return { text: `$(debug-pause) Candor: paused${scope}`, detail: `Sending is paused; events are still recorded. ${waiting} ${consent.explanation}` }; }
+  if (status?.paused) { return { text: `$(debug-pause) Candor: paused${scope ? ' (errors only)' : ''}`, detail: `Sending is paused; events are still recorded. ${waiting} ${consent.explanation}` }; }
   if (status && status.awaitingReview > 0) {
     return { text: `$(eye) Candor: ${status.awaitingReview} to review`, detail: `${status.awaitingReview} batch(es) wait for your approval before they are sent (review mode). ${consent.explanation}` };
   }
@@ -17,5 +17,6 @@ export function statusText(consent: ConsentState, status?: PipelineStatus): { te
     const next = status.nextAttemptAt ? ` Next attempt at ${new Date(status.nextAttemptAt).toLocaleTimeString()}.` : '';
     return { text: `$(warning) Candor: delivery failed`, detail: `The last delivery failed: ${status.lastFailure.message}.${next} ${waiting}` };
   }
-  return { text: pending > 0 ? `$(pulse) Candor: ${pending} pending${scope}` : `$(pulse) Candor${scope}`, detail: `${consent.explanation} ${waiting}` };
+  const count = pending > 0 ? `${scope ? ',' : ':'} ${pending} pending` : '';
+  return { text: `$(pulse) Candor${scope}${count}`, detail: `${consent.explanation} ${waiting}` };
 }

@@ -48,11 +48,14 @@ describe('the status bar text', () => {
     expect(statusText(consentAt('all', true, null)).detail).toMatch(/no endpoint/);
     const base = { pendingEvents: 3, awaitingReview: 0, paused: false };
     expect(statusText(consentAt('all'), { ...base, paused: true }).text).toBe('$(debug-pause) Candor: paused');
+    expect(statusText(consentAt('error'), { ...base, paused: true }).text).toBe('$(debug-pause) Candor: paused (errors only)');
     expect(statusText(consentAt('all'), { ...base, awaitingReview: 2 }).text).toBe('$(eye) Candor: 2 to review');
     expect(statusText(consentAt('all'), { ...base, lastFailure: { message: 'HTTP 503', at: 0 }, nextAttemptAt: 1 }))
       .toMatchObject({ text: '$(warning) Candor: delivery failed', detail: expect.stringMatching(/^The last delivery failed: HTTP 503\. Next attempt at/) });
     expect(statusText(consentAt('all'), base).text).toBe('$(pulse) Candor: 3 pending');
-    expect(statusText(consentAt('error'), { ...base, pendingEvents: 0 }).text).toBe('$(pulse) Candor (errors only)');
+    expect(statusText(consentAt('error'), { ...base, pendingEvents: 0 }).text).toBe('$(pulse) Candor: errors only');
+    expect(statusText(consentAt('error')).text).toBe('$(pulse) Candor: errors only');
+    expect(statusText(consentAt('error'), base).text).toBe('$(pulse) Candor: errors only, 3 pending');
   });
 });
 
