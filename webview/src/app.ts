@@ -57,8 +57,9 @@ export class App implements AppPort {
     this.badges = Object.fromEntries(VIEWS.map((v) => [v, el('vscode-badge', { variant: 'counter', hidden: true }) as HTMLElement])) as Record<View, HTMLElement>;
     this.tabs = el('vscode-tabs', { 'selected-index': VIEWS.indexOf(this.saved.view) },
       ...VIEWS.flatMap((v) => [
-        el('vscode-tab-header', { slot: 'header', id: `tab-${v}` }, TITLES[v], ' ', this.badges[v]),
-        el('vscode-tab-panel', { id: `view-${v}` }, views[v])])) as never;
+        // vscode-tabs gives headers and panels ids of its own, so they are found by data-view.
+        el('vscode-tab-header', { slot: 'header', 'data-view': v }, TITLES[v], ' ', this.badges[v]),
+        el('vscode-tab-panel', { 'data-view': v }, views[v])])) as never;
     this.tabs.addEventListener('vsc-tabs-select', (e) => {
       const view = VIEWS[(e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex];
       if (view) { this.save({ ...this.saved, view }); }

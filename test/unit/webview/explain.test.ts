@@ -50,7 +50,9 @@ describe('explainEvent', () => {
   it('explains the fields all kinds share for an event of an unknown kind', () => {
     const m = byPath(explainEvent({ kind: 'telepathy', name: 'x', id: 'y', data: { z: 1 } }, CATALOGUES));
     expect(m.get('/id')?.source).toBe('spec');
-    expect(m.get('/data/z')?.source).toBe('part');
+    // Each kind describes `kind` and `data` as its own ("always `usage`"), which would be false here.
+    expect(m.get('/data/z')?.source).toBe('undeclared');
+    expect(m.get('/kind')?.source).toBe('undeclared');
   });
 });
 

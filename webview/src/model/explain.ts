@@ -31,8 +31,11 @@ const esc = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
 const docMaps = new Map<string, Map<string, FieldDoc>>(
   Object.entries(FIELD_DOCS).map(([kind, docs]) => [kind, new Map(docs.map((d) => [d.path, d]))]));
-/** The fields every kind shares: what an event of a kind the panel does not know can still be explained by. */
-const commonDocs = new Map([...docMaps.values()].reduce<FieldDoc[]>((acc, m, i) => (i === 0 ? [...m.values()] : acc.filter((d) => m.has(d.path))), [])
+/**
+ * The fields every kind shares, with the same meaning: what an event of a kind the panel does not know can
+ * still be explained by (not `kind`, which each kind describes as itself).
+ */
+const commonDocs = new Map([...docMaps.values()].reduce<FieldDoc[]>((acc, m, i) => (i === 0 ? [...m.values()] : acc.filter((d) => m.get(d.path)?.description === d.description)), [])
   .map((d) => [d.path, d]));
 const batchDocs = new Map(BATCH_FIELD_DOCS.map((d) => [d.path, d]));
 

@@ -7,7 +7,7 @@ import { KIND_DOCS, NEVER_COLLECTED, PURPOSES_EXPLAINED } from '../../../generat
 import type { DeletionReceipt, EventCatalogue, ViewState } from '../../../generated/types';
 import { formatTime } from '../model/format';
 import type { AppPort } from '../port';
-import { button, el, fill } from './dom';
+import { button, el, fill, prose } from './dom';
 import { docTable } from './field-table';
 
 const yesNo = (b: boolean) => (b ? 'yes' : 'no');
@@ -29,18 +29,19 @@ export class ConsentView {
       el('section', { id: 'consent-collected', 'aria-labelledby': 'consent-collected-heading' },
         el('h2', { id: 'consent-collected-heading' }, 'What Candor collects'),
         el('p', null, 'Every event is one of the kinds below. Each field says what it means, its privacy class, what it is collected for and why. This page is generated from Candor\'s schemas, the same ones the endpoint checks every event against.'),
-        el('p', { class: 'why' }, `Purposes: ${PURPOSES_EXPLAINED}`),
-        docTable(FIELD_DOCS.usage.filter((d) => !d.path.startsWith('/data')), 'Fields every event carries'),
+        el('p', { class: 'why' }, prose(PURPOSES_EXPLAINED)),
+        // `kind` is described per kind ("always `usage`"), so it is listed with each kind below.
+        docTable(FIELD_DOCS.usage.filter((d) => !d.path.startsWith('/data') && d.path !== '/kind'), 'Fields every event carries'),
         ...kinds.map(([kind, doc]) => el('vscode-collapsible', { title: doc.title, 'data-kind': kind },
           el('div', { class: 'collapsible-body' },
-            el('p', null, doc.description),
-            docTable(FIELD_DOCS[kind].filter((d) => d.path.startsWith('/data')), `The data of a ${kind} event`)))),
+            el('p', null, prose(doc.description)),
+            docTable(FIELD_DOCS[kind].filter((d) => d.path.startsWith('/data') || d.path === '/kind'), `What the data of ${doc.title.toLowerCase().replace(/^(\w)/, (c) => (/[aeiou]/.test(c) ? `an ${c}` : `a ${c}`))} holds`)))),
         el('vscode-collapsible', { title: 'The batch around the events' },
           el('div', { class: 'collapsible-body' }, docTable(BATCH_FIELD_DOCS, 'Fields of every batch')))),
       this.declared,
       el('section', { id: 'consent-never', 'aria-labelledby': 'consent-never-heading' },
         el('h2', { id: 'consent-never-heading' }, 'What Candor never collects'),
-        el('ul', { class: 'never' }, ...NEVER_COLLECTED.map((n) => el('li', null, el('strong', null, `${n.what}.`), ` ${n.how}`)))),
+        el('ul', { class: 'never' }, ...NEVER_COLLECTED.map((n) => el('li', null, el('strong', null, `${n.what}.`), ' ', prose(n.how))))),
       el('section', { id: 'consent-data', 'aria-labelledby': 'consent-data-heading' },
         el('h2', { id: 'consent-data-heading' }, 'Your data'),
         el('p', null, 'Export saves everything Candor holds about this installation, here and at the endpoint, to a JSON file. Delete removes it here and at the endpoint, for every installation id this machine has used, and starts a new one; you are asked to confirm, and get a receipt.'),
@@ -85,13 +86,13 @@ export class ConsentView {
     return el('vscode-collapsible', { title: `${c.extension}: ${c.events.length} ${c.events.length === 1 ? 'event' : 'events'}`, 'data-extension': c.extension },
       el('div', { class: 'collapsible-body' }, ...c.events.map((e) => el('div', { class: 'declared-event' },
         el('h3', null, el('code', null, e.name), ` · ${e.kind}${e.unit ? ` (${e.unit})` : ''} · ${e.purpose}`),
-        el('p', null, e.description),
+        el('p', null, prose(e.description)),
         Object.keys(e.properties ?? {}).length === 0 && Object.keys(e.measurements ?? {}).length === 0 ? null : el('table', { class: 'fields' },
           el('caption', null, `The fields of ${e.name}`),
           el('thead', null, el('tr', null, ...['Field', 'What it means', 'Privacy class'].map((h) => el('th', { scope: 'col' }, h)))),
           el('tbody', null,
-            ...Object.entries(e.properties ?? {}).map(([k, p]) => el('tr', null, el('th', { scope: 'row' }, el('code', null, `properties.${k}`)), el('td', null, p?.description ?? ''), el('td', null, p?.classification ?? ''))),
-            ...Object.entries(e.measurements ?? {}).map(([k, m]) => el('tr', null, el('th', { scope: 'row' }, el('code', null, `measurements.${k}`)), el('td', null, `${m?.description ?? ''}${m?.unit ? ` Unit: ${m.unit}.` : ''}`), el('td', null, MEASUREMENT_CLASS)))))))));
+            ...Object.entries(e.properties ?? {}).map(([k, p]) => el('tr', null, el('th', { scope: 'row' }, el('code', null, `/data/properties/${k}`)), el('td', null, prose(p?.description ?? '')), el('td', null, p?.classification ?? ''))),
+            ...Object.entries(e.measurements ?? {}).map(([k, m]) => el('tr', null, el('th', { scope: 'row' }, el('code', null, `/data/measurements/${k}`)), el('td', null, prose(m?.description ?? ''), m?.unit ? ` Unit: ${m.unit}.` : ''), el('td', null, MEASUREMENT_CLASS)))))))));
   }
 
   private async act(type: 'optIn' | 'optOut' | 'openSettings' | 'exportData' | 'deleteData'): Promise<void> {

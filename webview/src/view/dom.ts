@@ -24,6 +24,19 @@ export function append(parent: Node, ...children: Child[]): void {
   }
 }
 
+/**
+ * Prose from the spec or a catalogue, where `code` is written in backticks as in Markdown: the backticked
+ * parts become <code> elements. Still only text nodes: nothing else of Markdown or HTML is read.
+ */
+export function prose(text: string): DocumentFragment {
+  const f = document.createDocumentFragment();
+  text.split('`').forEach((part, i) => {
+    if (part === '') { return; }
+    f.appendChild(i % 2 === 1 ? el('code', null, part) : document.createTextNode(part));
+  });
+  return f;
+}
+
 /** Replaces the element's content with the children. */
 export function fill(parent: Element, ...children: Child[]): void {
   parent.replaceChildren();

@@ -17,7 +17,7 @@ export class PendingToolbar {
   private readonly known: Record<FacetName, string> = { extension: '', kind: '', name: '' };
 
   constructor(initial: { filter: Filter; groupBy: GroupBy }, private readonly onChange: (filter: Filter, groupBy: GroupBy) => void) {
-    this.search = el('vscode-textfield', { id: 'pending-search', type: 'search', placeholder: 'Search the bytes', label: 'Search the pending events\' bytes' }) as never;
+    this.search = el('vscode-textfield', { id: 'pending-search', type: 'search', placeholder: 'Search the bytes' }) as never;
     this.search.value = initial.filter.search;
     this.search.addEventListener('input', () => this.changed());
     const facet = (name: FacetName) => {
