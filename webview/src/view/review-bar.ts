@@ -65,7 +65,8 @@ export class ReviewBar {
       el('p', { id: 'discard-question' }, `Discard ${formatCount(count, 'event')} for good? They will never be sent, and are counted as discarded in review.`),
       confirmButton, button('Cancel', close, { id: 'discard-confirm-no', secondary: true }));
     this.confirm.hidden = false;
-    confirmButton.focus();
+    // A new Lit element renders in a microtask; focus it once it has.
+    void Promise.resolve((confirmButton as { updateComplete?: Promise<unknown> }).updateComplete).then(() => confirmButton.focus());
   }
 
   say(text: string, ok = true): void {
