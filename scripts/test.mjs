@@ -11,6 +11,9 @@ const steps = [
   { name: 'build', cmd: process.execPath, args: ['scripts/build.mjs'] },
   { name: 'typecheck', cmd: npm, args: ['run', '--silent', 'typecheck'] },
   { name: 'unit, spec and integration tests (vitest)', cmd: process.execPath, args: ['node_modules/vitest/vitest.mjs', 'run'] },
+  // Debian's Chromium for the webview's tests; installs it only when it is missing.
+  { name: 'chromium (apt, if missing)', cmd: 'bash', args: ['scripts/install-chromium.sh'] },
+  { name: 'webview in Chromium (vitest + playwright-core)', cmd: process.execPath, args: ['node_modules/vitest/vitest.mjs', 'run', '-c', 'vitest.browser.config.mts'] },
 ];
 
 const results = [];
