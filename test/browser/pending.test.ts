@@ -111,8 +111,17 @@ describe('pending events', () => {
 
   it('stays usable with 10,000 pending events: few rows in the DOM, the end reachable, filters at once', async () => {
     panel = await PanelPage.open(browser);
-    await panel.sendState(viewState({ batches: 20, eventsPerBatch: 500 }));
+    const state = viewState({ batches: 20, eventsPerBatch: 500 });
+    await panel.sendState(state);
     expect(await panel.rowCount()).toBe(10_020);
+    // Rows are reused as the list scrolls: each drawn row must still show the row at its position.
+    const expected = state.pending.flatMap((b) => [`Batch ${b.batchId}`, ...eventsOf(b.body).map((e) => { const v = e as { name: string; kind: string; source: { extension: string } }; return `${v.name}, ${v.kind} event from ${v.source.extension}`; })]);
+    await panel.list.hover();
+    for (const dy of [30, 30, 400, 2000, 45_000, -700, 123_456]) {
+      await panel.page.mouse.wheel(0, dy);
+      await panel.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      for (const row of await panel.drawnRows()) { expect(row.label.startsWith(expected[row.pos - 1]!), `row ${row.pos}: ${row.label}`).toBe(true); }
+    }
     expect((await panel.drawnRows()).length).toBeLessThan(80);
     await panel.list.focus();
     await panel.page.keyboard.press('End');

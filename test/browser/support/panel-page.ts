@@ -2,10 +2,10 @@
 // acquireVsCodeApi that records what the panel posts and lets the test post as the extension would.
 // Tests speak in the panel's terms (search, filter, approve) rather than in selectors.
 import type { Browser, Locator, Page } from 'playwright-core';
-import { expect } from 'vitest';
 import type { ToWebviewMessage, ViewState } from '../../../generated/types';
 import { stateMessage } from '../../fixtures/panel-state';
 import { ORIGIN, servePanel } from './test-origin';
+import { until } from './wait';
 
 export type Theme = 'light' | 'dark' | 'hc-dark';
 const THEME_FILE: Record<Theme, string> = { light: 'light-v2', dark: 'dark-v2', 'hc-dark': 'hc-dark' };
@@ -52,7 +52,7 @@ export class PanelPage {
     await page.addInitScript(standIn, { vars: await themeVariables(opts.theme ?? 'dark'), saved: opts.saved ?? null });
     await page.goto(`${ORIGIN}/`);
     const panel = new PanelPage(page, requests);
-    await expect.poll(() => panel.posted()).toEqual([{ type: 'ready' }]);
+    await until(() => panel.posted(), (p) => p.length === 1 && p[0]!.type === 'ready' && Object.keys(p[0]!).length === 1, 'the panel to say it is ready');
     return panel;
   }
 
@@ -65,7 +65,7 @@ export class PanelPage {
   async sendState(state: ViewState): Promise<void> {
     const before = await this.generation();
     await this.send(stateMessage(state));
-    await expect.poll(() => this.generation(), { timeout: 20_000 }).toBe(before + 1);
+    await until(() => this.generation(), (g) => g === before + 1, 'the panel to show the state', 20_000);
   }
 
   generation(): Promise<number> { return this.page.evaluate(() => Number(document.getElementById('app')?.dataset.generation ?? 0)); }
@@ -76,7 +76,7 @@ export class PanelPage {
 
   /** The last message the panel posted of this type, once it has posted one more than `after`. */
   async waitForPosted(type: string, after = 0): Promise<Record<string, unknown>> {
-    await expect.poll(async () => (await this.posted()).filter((m) => m.type === type).length, { timeout: 10_000 }).toBeGreaterThan(after);
+    await until(() => this.postedCount(type), (n) => n > after, `the panel to post a ${type} message`);
     return (await this.posted()).filter((m) => m.type === type).at(-1)!;
   }
 

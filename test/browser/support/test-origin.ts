@@ -6,9 +6,10 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { makeNonce } from '../../../extension/host/panel/csp';
 import { panelHtml } from '../../../extension/host/panel/html';
+import { repoRoot } from '../../fixtures/root';
 
 export const ORIGIN = 'https://candor-panel.test';
-const DIST = path.resolve(__dirname, '../../../dist/webview');
+const DIST = path.join(repoRoot(), 'dist/webview');
 
 export async function servePanel(page: Page): Promise<{ requests: string[] }> {
   const requests: string[] = [];

@@ -19,7 +19,7 @@ import { WindowedList } from './windowed-list';
 
 export const ROW_HEIGHT = 24;
 /** A row shows the start of the event's bytes; the whole of them is in the detail pane. */
-const ROW_PREVIEW_CHARS = 400;
+const ROW_PREVIEW_CHARS = 160;
 
 const STATUS_TEXT: Record<string, string> = { collecting: 'collecting', awaitingReview: 'awaiting review', ready: 'ready to send', retrying: 'retrying' };
 
@@ -143,20 +143,28 @@ export class PendingView {
     return `${e.name}, ${e.kind} event from ${e.extension}, ${formatBytes(e.bytes)}`;
   }
 
+  /**
+   * Fills a row of the list. A row element is reused as the list scrolls, so its cells are made once per
+   * shape (event or group) and afterwards only their text changes.
+   */
   private renderRow(row: HTMLElement, item: Row): void {
-    row.className = `wlist-row ${item.type}${row.classList.contains('active') ? ' active' : ''}`;
-    if (item.type === 'group') {
-      fill(row, el('span', { class: 'check', 'aria-hidden': 'true' }), el('span', { class: 'group-label' }, this.groupLabel(item)));
-      return;
+    if (row.dataset.shape !== item.type) {
+      row.dataset.shape = item.type;
+      row.classList.toggle('group', item.type === 'group');
+      row.classList.toggle('event', item.type === 'event');
+      fill(row, ...(item.type === 'group'
+        ? [el('span', { class: 'check', 'aria-hidden': 'true' }), el('span', { class: 'group-label' })]
+        : [el('span', { class: 'check', 'aria-hidden': 'true' }), el('span', { class: 'name' }), el('span', { class: 'kind' }), el('span', { class: 'ext' }), el('span', { class: 'size' }), el('code', { class: 'preview' })]));
     }
+    const cells = row.children;
+    if (item.type === 'group') { cells[1]!.textContent = this.groupLabel(item); return; }
     const e = item.event;
-    fill(row,
-      el('span', { class: 'check', 'aria-hidden': 'true' }),
-      el('span', { class: 'name' }, e.name),
-      el('span', { class: `kind kind-${e.kind}` }, e.kind),
-      el('span', { class: 'ext' }, e.extension),
-      el('span', { class: 'size' }, formatBytes(e.bytes)),
-      el('code', { class: 'preview' }, e.text.length > ROW_PREVIEW_CHARS ? `${e.text.slice(0, ROW_PREVIEW_CHARS)}…` : e.text));
+    cells[1]!.textContent = e.name;
+    cells[2]!.textContent = e.kind;
+    cells[2]!.className = `kind kind-${e.kind}`;
+    cells[3]!.textContent = e.extension;
+    cells[4]!.textContent = formatBytes(e.bytes);
+    cells[5]!.textContent = e.text.length > ROW_PREVIEW_CHARS ? `${e.text.slice(0, ROW_PREVIEW_CHARS)}…` : e.text;
   }
 
   private showDetail(key: string, batchBytes: boolean): void {

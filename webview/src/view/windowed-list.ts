@@ -27,7 +27,11 @@ export class WindowedList<T> {
   private readonly spacer: HTMLElement;
   private items: readonly T[] = [];
   private active = -1;
-  private pool: HTMLElement[] = [];
+  /** Rows in view, by the index they show; a row keeps its index while it stays in view, so a small scroll redraws one or two rows, not all. */
+  private live = new Map<number, HTMLElement>();
+  private free: HTMLElement[] = [];
+  /** Whether every row in view must be drawn again (new items, or their selection changed). */
+  private stale = true;
   private scheduled = 0;
   /** How many rows the last draw put in the DOM: the tests and the bench read it. */
   drawnRows = 0;
@@ -54,11 +58,12 @@ export class WindowedList<T> {
     this.spacer.style.height = `${items.length * this.o.rowHeight}px`;
     const next = keepActive !== undefined && keepActive >= 0 ? keepActive : Math.min(this.active, items.length - 1);
     this.active = next;
+    this.stale = true;
     this.drawNow();
   }
 
   /** Redraws the rows in view (after a selection change, say). */
-  refresh(): void { this.drawNow(); }
+  refresh(): void { this.stale = true; this.drawNow(); }
 
   setActive(index: number, opts: { scroll?: boolean } = {}): void {
     if (index < 0 || index >= this.items.length) { return; }
@@ -85,35 +90,42 @@ export class WindowedList<T> {
     // Before the first layout the viewport has no height; draw a screenful so the list is never blank.
     const height = this.element.clientHeight || 600;
     const range = visibleRange(this.element.scrollTop, height, rowHeight, this.items.length, this.o.overscan ?? 8);
-    const needed = Math.max(0, range.last - range.first + 1);
-    while (this.pool.length < needed) {
-      const row = el('div', { class: 'wlist-row' });
-      this.pool.push(row);
-      this.element.appendChild(row);
+    for (const [index, row] of this.live) {
+      if (index < range.first || index > range.last || this.stale) {
+        this.live.delete(index);
+        this.free.push(row);
+      }
     }
-    for (let k = 0; k < this.pool.length; k++) {
-      const row = this.pool[k]!;
-      const index = range.first + k;
-      if (k >= needed) { row.hidden = true; row.removeAttribute('id'); continue; }
-      const item = this.items[index]!;
-      row.hidden = false;
-      row.id = `${this.o.id}-row-${index}`;
-      row.dataset.index = String(index);
-      row.setAttribute('role', 'option');
-      row.setAttribute('aria-setsize', String(this.items.length));
-      row.setAttribute('aria-posinset', String(index + 1));
-      row.setAttribute('aria-selected', String(this.o.isSelected(item)));
-      row.setAttribute('aria-label', this.o.describe(item));
+    for (let index = range.first; index <= range.last; index++) {
+      let row = this.live.get(index);
+      if (!row) {
+        row = this.free.pop() ?? this.element.appendChild(el('div', { class: 'wlist-row', role: 'option' }));
+        this.live.set(index, row);
+        this.drawRow(row, index);
+      }
       row.classList.toggle('active', index === this.active);
-      row.style.transform = `translateY(${index * rowHeight}px)`;
-      this.o.render(row, item, index);
     }
-    this.drawnRows = needed;
-    if (this.active >= range.first && this.active <= range.last) {
+    for (const row of this.free) { if (!row.hidden) { row.hidden = true; row.removeAttribute('id'); } }
+    this.stale = false;
+    this.drawnRows = this.live.size;
+    if (this.live.has(this.active)) {
       this.element.setAttribute('aria-activedescendant', `${this.o.id}-row-${this.active}`);
     } else {
       this.element.removeAttribute('aria-activedescendant');
     }
+  }
+
+  private drawRow(row: HTMLElement, index: number): void {
+    const item = this.items[index]!;
+    row.hidden = false;
+    row.id = `${this.o.id}-row-${index}`;
+    row.dataset.index = String(index);
+    row.setAttribute('aria-setsize', String(this.items.length));
+    row.setAttribute('aria-posinset', String(index + 1));
+    row.setAttribute('aria-selected', String(this.o.isSelected(item)));
+    row.setAttribute('aria-label', this.o.describe(item));
+    row.style.transform = `translateY(${index * this.o.rowHeight}px)`;
+    this.o.render(row, item, index);
   }
 
   private indexOf(e: Event): number | undefined {

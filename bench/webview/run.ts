@@ -1,0 +1,60 @@
+// The webview's figures: the pending list with 10,000 events in Debian's Chromium, against a bare
+// reference measured in the same run (the same rows, all drawn at once, no windowing).
+import type { Browser } from 'playwright-core';
+import { stateMessage, viewState } from '../../test/fixtures/panel-state';
+import { launchChromium } from '../../test/browser/support/browser';
+import { PanelPage } from '../../test/browser/support/panel-page';
+import { scrollFrames, timeNaiveList, timeSearch, timeState } from './measure';
+
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
+const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!; };
+const ms = (x: number) => Math.round(x * 10) / 10;
+
+export interface Row { readonly figure: string; readonly value: string; readonly reference?: string; readonly ratio?: string }
+
+export async function runWebviewBench(opts: { runs?: number; frames?: number } = {}): Promise<Row[]> {
+  const runs = opts.runs ?? 5;
+  const frames = opts.frames ?? 240;
+  const browser: Browser = await launchChromium();
+  try {
+    const panel = await PanelPage.open(browser, { width: 1280, height: 860 });
+    const states = Array.from({ length: runs + 1 }, (_, i) => stateMessage(viewState({ seed: 100 + i, batches: 20, eventsPerBatch: 500 })));
+    await panel.page.evaluate(timeState, states[0]);
+    const renders: number[] = [];
+    for (const s of states.slice(1)) { renders.push(await panel.page.evaluate(timeState, s)); }
+    // A live update: one collecting batch changed among 10,000 events.
+    const last = states.at(-1) as { state: ReturnType<typeof viewState> };
+    const fresh = viewState({ seed: 999, batches: 1, eventsPerBatch: 500, status: 'collecting' }).pending[0]!;
+    const updates: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const changed = { ...fresh, body: fresh.body.replace('"sequence":0', `"sequence":${i + 1}`) };
+      updates.push(await panel.page.evaluate(timeState, stateMessage({ ...last.state, pending: [...last.state.pending.slice(0, 19), { ...changed, sha256: 'f'.repeat(64) }] })));
+    }
+    await panel.list.focus();
+    const scroll = await panel.page.evaluate(scrollFrames, { selector: '#pending-list', step: 600, frames });
+    const drawn = (await panel.drawnRows()).length;
+    const searches: number[] = [];
+    for (const text of ['renderfailed', 'candor.heartbeat', 'palette', '']) { searches.push(await panel.page.evaluate(timeSearch, text)); }
+
+    // The bare reference, in a fresh page of the same browser: every row in the DOM at once.
+    const rows = last.state.pending.flatMap((b) => (JSON.parse(b.body) as { events: { name: string; kind: string; source: { extension: string } }[] }).events.map((e) => {
+      const text = JSON.stringify(e);
+      return { name: e.name, kind: e.kind, ext: e.source.extension, size: `${Buffer.byteLength(text)} B`, text: text.slice(0, 400) };
+    }));
+    const naivePage = await PanelPage.open(browser, { width: 1280, height: 860 });
+    const naiveBuild = await naivePage.page.evaluate(timeNaiveList, rows);
+    const naiveScroll = await naivePage.page.evaluate(scrollFrames, { selector: '#naive-list', step: 600, frames });
+    await naivePage.page.close();
+    await panel.page.close();
+
+    return [
+      { figure: 'pending list: 10,000 events in 20 batches, state received → painted (median of ' + runs + ')', value: `${ms(median(renders))} ms`, reference: `${ms(naiveBuild)} ms (all rows drawn, rows only)`, ratio: `${(median(renders) / naiveBuild).toFixed(2)}×` },
+      { figure: 'live update: one collecting batch changed among 10,000 events (median)', value: `${ms(median(updates))} ms` },
+      { figure: `scroll, 600 px a frame for ${frames} frames: frame time p50 / p95 / max`, value: `${ms(median(scroll))} / ${ms(pct(scroll, 95))} / ${ms(Math.max(...scroll))} ms`, reference: `${ms(median(naiveScroll))} / ${ms(pct(naiveScroll, 95))} / ${ms(Math.max(...naiveScroll))} ms`, ratio: `${(pct(scroll, 95) / pct(naiveScroll, 95)).toFixed(2)}× (p95)` },
+      { figure: 'rows in the DOM while 10,020 are listed', value: String(drawn), reference: String(rows.length) },
+      { figure: 'search through the bytes of 10,000 events, keystroke → painted (median)', value: `${ms(median(searches))} ms` },
+    ];
+  } finally {
+    await browser.close();
+  }
+}
