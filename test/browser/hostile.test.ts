@@ -1,18 +1,14 @@
 // Hostile content and hostile messages in real Chromium. Event content, catalogue prose and the
 // endpoint's messages are text, never markup; the CSP stops what would run even if markup got in; and
 // the panel refuses, without showing anything, every message the to-webview schema does not allow.
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HOSTILE_DESCRIPTION, HOSTILE_VALUE, viewState } from '../fixtures/panel-state';
-import { launchChromium } from './support/browser';
-import { PanelPage } from './support/panel-page';
+import type { PanelPage } from './support/panel-page';
+import { panelSuite } from './support/suite';
 import { ORIGIN } from './support/test-origin';
 
-let browser: Browser;
+const suite = panelSuite();
 let panel: PanelPage;
-beforeAll(async () => { browser = await launchChromium(); });
-afterAll(async () => { await browser?.close(); });
-afterEach(async () => { expect(panel.errors).toEqual([]); await panel.page.close(); });
 
 const pwned = () => panel.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned);
 /** Elements anywhere in the page, shadow roots included, that hostile markup would have made. */
@@ -30,7 +26,7 @@ const injected = () => panel.page.evaluate(() => {
 
 describe('hostile content', () => {
   it('shows a property value of <img onerror> as those characters, in the list, the bytes and the field table', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     await panel.sendState(viewState({ batches: 1, eventsPerBatch: 10, hostile: true }));
     await panel.goToRow(4); // the hostile extension's probe
     expect((await panel.drawnRows())[4]!.label).toContain('probe, usage event from evil.injector');
@@ -47,7 +43,8 @@ describe('hostile content', () => {
   });
 
   it('holds its CSP: markup forced into the page neither runs nor loads', async () => {
-    panel = await PanelPage.open(browser);
+    suite.expectViolations();
+    panel = await suite.open();
     await panel.sendState(viewState({ batches: 1, eventsPerBatch: 3 }));
     await panel.page.evaluate(() => {
       document.body.insertAdjacentHTML('beforeend', '<img src="https://attacker.example/x.png" onerror="window.__pwned=1"><div onclick="window.__pwned=2" id="trap">x</div>');
@@ -75,7 +72,7 @@ describe('hostile content', () => {
 
 describe('hostile messages from the extension side', () => {
   it('refuses malformed or unknown messages and shows nothing of them', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     const good = viewState({ batches: 1, eventsPerBatch: 2 });
     await panel.sendState(good);
     const before = await panel.totals();
@@ -99,7 +96,7 @@ describe('hostile messages from the extension side', () => {
   });
 
   it('ignores a valid answer to a request it never made', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     await panel.sendState(viewState({ batches: 1, eventsPerBatch: 2 }));
     await panel.send({ type: 'result', requestId: 'r99', ok: true, message: 'Deleted everything.' });
     await expect.poll(() => panel.console.some((l) => l.includes('request r99, which this panel did not make'))).toBe(true);

@@ -1,28 +1,19 @@
 // The pending events in real Chromium: each event and each batch shown as its exact bytes, every field
 // explained, grouping, filters and search, totals, live updates, 10,000 events, and the keyboard.
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FIELD_DOCS } from '../../generated/field-docs';
 import { GIT_GRAPH, pendingBatches, viewState } from '../fixtures/panel-state';
-import { launchChromium } from './support/browser';
-import { PanelPage } from './support/panel-page';
+import type { PanelPage } from './support/panel-page';
+import { panelSuite } from './support/suite';
 
-let browser: Browser;
+const suite = panelSuite();
 let panel: PanelPage;
-beforeAll(async () => { browser = await launchChromium(); });
-afterAll(async () => { await browser?.close(); });
-afterEach(async () => {
-  // No test may leave a script error, a refused message or a CSP violation behind it.
-  expect(panel.errors).toEqual([]);
-  expect(await panel.violations()).toEqual([]);
-  await panel.page.close();
-});
 
 const eventsOf = (body: string) => (JSON.parse(body) as { events: unknown[] }).events;
 
 describe('pending events', () => {
   it('shows every batch as a header and every event as a row, with the totals of what will be sent', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     const state = viewState({ batches: 3, eventsPerBatch: 20, hostile: true });
     await panel.sendState(state);
     expect(await panel.rowCount()).toBe(63);
@@ -34,7 +25,7 @@ describe('pending events', () => {
   });
 
   it('shows the exact bytes of an event, and of its whole batch, as the transport will send them', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     const state = viewState({ batches: 2, eventsPerBatch: 12 });
     await panel.sendState(state);
     const body = state.pending[1]!.body;
@@ -54,7 +45,7 @@ describe('pending events', () => {
   });
 
   it('explains each field beside its value: the spec for Candor\'s fields, the catalogue for an extension\'s', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     await panel.sendState(viewState({ batches: 1, eventsPerBatch: 9 }));
     await panel.goToRow(3); // the third event: acme.git-graph's openView
     const fields = await panel.fieldTable();
@@ -69,7 +60,7 @@ describe('pending events', () => {
   });
 
   it('says so when a property is declared in no catalogue', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     const state = viewState({ batches: 1, eventsPerBatch: 9 });
     await panel.sendState({ ...state, catalogues: state.catalogues.filter((c) => c.extension !== 'acme.git-graph') });
     await panel.goToRow(3);
@@ -77,7 +68,7 @@ describe('pending events', () => {
   });
 
   it('filters by extension, kind and name, searches the bytes, and groups by kind', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     await panel.sendState(viewState({ batches: 2, eventsPerBatch: 18 }));
     await panel.choose('filter-extension', /^acme\.git-graph/);
     await expect.poll(() => panel.totals()).toMatch(/Showing 12 events/);
@@ -95,7 +86,7 @@ describe('pending events', () => {
   });
 
   it('updates live as batches are queued, sent and dropped, keeping the open event', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     const first = viewState({ batches: 2, eventsPerBatch: 5, status: 'ready' });
     await panel.sendState(first);
     await panel.goToRow(8); // an event of the second batch
@@ -110,7 +101,7 @@ describe('pending events', () => {
   });
 
   it('stays usable with 10,000 pending events: few rows in the DOM, the end reachable, filters at once', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     const state = viewState({ batches: 20, eventsPerBatch: 500 });
     await panel.sendState(state);
     expect(await panel.rowCount()).toBe(10_020);
@@ -136,7 +127,7 @@ describe('pending events', () => {
 
 describe('keyboard and screen readers', () => {
   it('moves through the list with the arrow keys, selects with Space and opens with Enter', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     await panel.sendState(viewState({ batches: 2, eventsPerBatch: 30 }));
     await panel.list.focus();
     await panel.page.keyboard.press('ArrowDown');
@@ -155,7 +146,7 @@ describe('keyboard and screen readers', () => {
   });
 
   it('labels the list, its rows and the controls for screen readers', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     await panel.sendState(viewState({ batches: 1, eventsPerBatch: 3 }));
     expect(await panel.list.getAttribute('role')).toBe('listbox');
     expect(await panel.list.getAttribute('aria-label')).toBe('Pending events');

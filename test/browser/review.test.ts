@@ -1,29 +1,21 @@
 // Review before send in real Chromium: the exact approve and discard messages the panel posts, with the
 // SHA-256 of the bytes shown, never for bytes that disagree with their digest, and discards only after
 // the user confirms.
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ViewState } from '../../generated/types';
 import { pendingOf, sha256, viewState } from '../fixtures/panel-state';
-import { launchChromium } from './support/browser';
-import { PanelPage } from './support/panel-page';
+import type { PanelPage } from './support/panel-page';
+import { panelSuite } from './support/suite';
 
-let browser: Browser;
+const suite = panelSuite();
 let panel: PanelPage;
-beforeAll(async () => { browser = await launchChromium(); });
-afterAll(async () => { await browser?.close(); });
-afterEach(async () => {
-  expect(panel.errors).toEqual([]);
-  expect(await panel.violations()).toEqual([]);
-  await panel.page.close();
-});
 
 const mixed = (): ViewState => viewState({ batches: 4, eventsPerBatch: 5, status: (b) => (['awaitingReview', 'ready', 'awaitingReview', 'collecting'] as const)[b]! });
 const ids = (body: string) => (JSON.parse(body) as { events: { id: string }[] }).events.map((e) => e.id);
 
 describe('approve', () => {
   it('approves all batches awaiting review, each by the SHA-256 of its bytes, and says what the extension answered', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     const state = mixed();
     await panel.sendState(state);
     await panel.click('approve-all');
@@ -33,7 +25,7 @@ describe('approve', () => {
   });
 
   it('approves the selected batch only, selected by its header row', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     const state = mixed();
     await panel.sendState(state);
     await panel.goToRow(12); // the third batch's header
@@ -45,7 +37,7 @@ describe('approve', () => {
   });
 
   it('does not approve a batch partly selected, and says why', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     await panel.sendState(mixed());
     await panel.goToRow(1);
     await panel.page.keyboard.press(' ');
@@ -54,7 +46,7 @@ describe('approve', () => {
   });
 
   it('approves bytes that changed since they were first shown only with the digest of the new bytes', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     const state = mixed();
     await panel.sendState(state);
     const changedBody = state.pending[0]!.body.replace('"sequence":0', '"sequence":7');
@@ -67,7 +59,7 @@ describe('approve', () => {
   });
 
   it('refuses to approve bytes whose digest from the extension does not match them', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     const state = viewState({ batches: 1, eventsPerBatch: 3 });
     await panel.sendState({ ...state, pending: [{ ...state.pending[0]!, sha256: sha256('something else') }] });
     await panel.click('approve-all');
@@ -81,7 +73,7 @@ describe('approve', () => {
 
 describe('discard', () => {
   it('discards the selected events by id after the user confirms, and shows the count as dropped', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     const state = mixed();
     await panel.sendState(state);
     await panel.goToRow(7); // the second batch's first event
@@ -99,7 +91,7 @@ describe('discard', () => {
   });
 
   it('posts nothing when the user cancels', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     await panel.sendState(mixed());
     await panel.goToRow(1);
     await panel.page.keyboard.press(' ');
@@ -112,7 +104,7 @@ describe('discard', () => {
 
 describe('other actions', () => {
   it('sends now, pauses and resumes, each by its own message', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     const state = mixed();
     await panel.sendState(state);
     await panel.click('send-now');

@@ -1,27 +1,19 @@
 // History, refused and dropped events, and the consent screen, in real Chromium: each shows what the
 // state says, explained by the spec, and each button posts its one message.
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FIELD_DOCS } from '../../generated/field-docs';
 import { KIND_DOCS, NEVER_COLLECTED } from '../../generated/privacy-docs';
 import { REASON_CODES } from '../../generated/reason-codes';
 import { CANDOR_CATALOGUE, history, pendingBatches, viewState } from '../fixtures/panel-state';
-import { launchChromium } from './support/browser';
-import { PanelPage } from './support/panel-page';
+import type { PanelPage } from './support/panel-page';
+import { panelSuite } from './support/suite';
 
-let browser: Browser;
+const suite = panelSuite();
 let panel: PanelPage;
-beforeAll(async () => { browser = await launchChromium(); });
-afterAll(async () => { await browser?.close(); });
-afterEach(async () => {
-  expect(panel.errors).toEqual([]);
-  expect(await panel.violations()).toEqual([]);
-  await panel.page.close();
-});
 
 describe('history', () => {
   it('lists recent deliveries and shows the bytes of one the extension sends back', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     const state = viewState({ batches: 1, eventsPerBatch: 2 });
     await panel.sendState(state);
     await panel.openTab('history');
@@ -39,7 +31,7 @@ describe('history', () => {
   });
 
   it('says when the bytes of a delivery are no longer kept', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     await panel.sendState(viewState({ batches: 1, eventsPerBatch: 2 }));
     await panel.openTab('history');
     await panel.view('history').getByRole('button').first().click();
@@ -50,7 +42,7 @@ describe('history', () => {
 
 describe('refused and dropped', () => {
   it('shows refused events with the endpoint\'s reason, and drops by reason with what each reason means', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     await panel.sendState(viewState({ batches: 1, eventsPerBatch: 2 }));
     expect(await panel.tab('problems').innerText()).toContain('8'); // 1 refused + 7 dropped
     await panel.openTab('problems');
@@ -64,7 +56,7 @@ describe('refused and dropped', () => {
 
 describe('consent and your data', () => {
   it('lists what is collected and never collected from the spec, and what each extension declared', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     await panel.sendState(viewState({ batches: 1, eventsPerBatch: 2 }));
     await panel.openTab('consent');
     const view = panel.view('consent');
@@ -83,7 +75,7 @@ describe('consent and your data', () => {
   });
 
   it('shows both settings, where events go and why sending stops, and opts out and in', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     const state = viewState({ batches: 1, eventsPerBatch: 2 });
     const consent = { telemetryLevel: 'error' as const, candorEnabled: true, endpoint: 'https://telemetry.example.com/', usageAllowed: false, errorsAllowed: true, explanation: 'Errors only: the editor\'s telemetry level is `error`.' };
     await panel.sendState({ ...state, consent });
@@ -103,7 +95,7 @@ describe('consent and your data', () => {
   });
 
   it('exports, and deletes with the receipts the extension returns', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     await panel.sendState(viewState({ batches: 1, eventsPerBatch: 2 }));
     await panel.openTab('consent');
     await panel.click('export-data');
@@ -123,14 +115,13 @@ describe('consent and your data', () => {
 
 describe('views', () => {
   it('brings the view the extension names to the front, and reopens on the view and filter last used', async () => {
-    panel = await PanelPage.open(browser);
+    panel = await suite.open();
     await panel.sendState(viewState({ batches: 1, eventsPerBatch: 2 }));
     await panel.send({ type: 'show', view: 'consent' });
     await expect.poll(() => panel.view('consent').isVisible()).toBe(true);
     expect(await panel.saved()).toMatchObject({ view: 'consent' });
     const saved = { view: 'history', filter: { extension: '', kind: 'usage', name: '', search: 'palette' }, groupBy: 'name' };
-    await panel.page.close();
-    panel = await PanelPage.open(browser, { saved });
+    panel = await suite.open({ saved });
     await panel.sendState(viewState({ batches: 1, eventsPerBatch: 9 }));
     expect(await panel.view('history').isVisible()).toBe(true);
     await panel.openTab('pending');
