@@ -38,7 +38,8 @@ export interface Timers {
 
 export interface SessionDeps {
   readonly model: PanelModel;
-  readonly rights: DataRights;
+  /** Export and deletion, loaded when first asked for (the pipeline keeps them in a chunk of their own). */
+  readonly rights: () => Promise<DataRights>;
   readonly editor: EditorActions;
   readonly port: WebviewPort;
   readonly log: (line: string) => void;
@@ -139,7 +140,7 @@ export class PanelSession {
   }
 
   private async act(m: Action): Promise<ToWebviewMessage> {
-    const { model, rights, editor } = this.d;
+    const { model, editor } = this.d;
     switch (m.type) {
       case 'approve': { const r = await model.approve(m.batches); return this.result(m.requestId, r.ok, r.message); }
       case 'discard': { const r = await model.discard(m.eventIds); return this.result(m.requestId, r.ok, r.message); }
@@ -172,14 +173,14 @@ export class PanelSession {
   private async exportData(requestId: string): Promise<Result> {
     const target = await this.d.editor.chooseExportTarget();
     if (!target) { return this.result(requestId, false, 'Export cancelled: nothing was exported.'); }
-    const { json, summary } = await this.d.rights.exportAll();
+    const { json, summary } = await (await this.d.rights()).exportAll();
     await target.write(json);
     return this.result(requestId, true, `Saved to ${target.label}. ${summary}`);
   }
 
   private async deleteData(requestId: string): Promise<Result> {
     if (!(await this.d.editor.confirmDelete())) { return this.result(requestId, false, 'Nothing was deleted.'); }
-    const r = await this.d.rights.deleteAll();
+    const r = await (await this.d.rights()).deleteAll();
     const more = r.receipts.length > MAX_RECEIPTS ? ` (${r.receipts.length - MAX_RECEIPTS} more receipts are in the log)` : '';
     if (more) { this.d.log(`Deletion receipts: ${JSON.stringify(r.receipts)}`); }
     return this.result(requestId, r.ok, `${r.message}${more}`, { receipts: r.receipts.slice(0, MAX_RECEIPTS) });

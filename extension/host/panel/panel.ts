@@ -8,9 +8,10 @@ import { makeNonce } from './csp';
 import { panelHtml } from './html';
 import { type EditorActions, PanelSession, type View } from './panel-session';
 
+/** Where the panel's data comes from: the pipeline, which loads on first use, so both are asked for when needed. */
 export interface PanelSources {
-  readonly model: PanelModel;
-  readonly rights: DataRights;
+  model(): Promise<PanelModel>;
+  rights(): Promise<DataRights>;
 }
 
 const editorActions: EditorActions = {
@@ -46,7 +47,7 @@ export class CandorPanel implements vscode.Disposable {
 
   /**
    * Registers the panel's commands; the one line that wires the panel into `activate()`:
-   * `context.subscriptions.push(CandorPanel.register(context.extensionUri, { model, rights }, log));`
+   * `context.subscriptions.push(CandorPanel.register(context.extensionUri, { model: async () => (await pipeline()).panelModel(), rights: async () => (await pipeline()).dataRights() }, log));`
    */
   static register(extensionUri: vscode.Uri, sources: PanelSources, log: (line: string) => void): CandorPanel {
     const panel = new CandorPanel(extensionUri, sources, log);
@@ -56,15 +57,28 @@ export class CandorPanel implements vscode.Disposable {
     return panel;
   }
 
+  private opening: Promise<void> | undefined;
+
   private constructor(private readonly extensionUri: vscode.Uri, private readonly sources: PanelSources, private readonly log: (line: string) => void) {}
 
-  show(view: View): void {
-    if (!this.panel) { this.open(); }
-    this.panel!.reveal();
-    this.session!.show(view);
+  async show(view: View): Promise<void> {
+    try {
+      if (!this.panel) {
+        this.opening ??= this.open().finally(() => { this.opening = undefined; });
+        await this.opening;
+      }
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      this.log(`The panel could not open: ${why}`);
+      void vscode.window.showErrorMessage(`Candor could not open its panel: ${why}`);
+      return;
+    }
+    this.panel?.reveal();
+    this.session?.show(view);
   }
 
-  private open(): void {
+  private async open(): Promise<void> {
+    const model = await this.sources.model();
     const root = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
     const panel = vscode.window.createWebviewPanel(CandorPanel.viewType, 'Candor', vscode.ViewColumn.Active, {
       enableScripts: true,
@@ -75,14 +89,15 @@ export class CandorPanel implements vscode.Disposable {
     });
     const webview = panel.webview;
     const session = new PanelSession({
-      ...this.sources,
+      model,
+      rights: () => this.sources.rights(),
       editor: editorActions,
       log: this.log,
       port: { post: (message) => { void webview.postMessage(message); }, get visible() { return panel.visible; } },
     });
     const subscriptions = [
       webview.onDidReceiveMessage((data: unknown) => { void session.receive(data); }),
-      this.sources.model.onDidChange(() => session.modelChanged()),
+      model.onDidChange(() => session.modelChanged()),
       panel.onDidChangeViewState(() => { if (!panel.visible) { session.webviewReloaded(); } session.visibilityChanged(); }),
     ];
     panel.onDidDispose(() => {

@@ -65,7 +65,7 @@ let session: PanelSession;
 beforeEach(() => {
   model = new FakeModel(); rights = new FakeRights(); editor = new FakeEditor(); timers = new FakeTimers(); posted = []; logs = [];
   port = { visible: true, post: (m) => { posted.push(m); } };
-  session = new PanelSession({ model, rights, editor, port, log: (l) => logs.push(l), timers, minIntervalMs: 100 });
+  session = new PanelSession({ model, rights: async () => rights, editor, port, log: (l) => logs.push(l), timers, minIntervalMs: 100 });
 });
 
 const answer = () => posted.at(-1) as Extract<ToWebviewMessage, { type: 'result' }>;
