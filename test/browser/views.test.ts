@@ -85,6 +85,7 @@ describe('consent and your data', () => {
     expect(await panel.page.locator('#setting-endpoint').innerText()).toBe('https://telemetry.example.com/');
     await panel.click('opt-out');
     await panel.answer('optOut', (requestId) => ({ type: 'result', requestId, ok: true, message: 'Candor is off.' }));
+    await expect.poll(() => panel.page.locator('#settings-result').innerText()).toBe('Candor is off.');
     await panel.sendState({ ...state, consent: { ...consent, candorEnabled: false, errorsAllowed: false, endpoint: null, explanation: 'Off: candor.enabled is off.' } });
     expect(await panel.page.locator('#setting-enabled').innerText()).toBe('Off: nothing is recorded or sent.');
     expect(await panel.page.locator('#setting-endpoint').innerText()).toBe('No endpoint is set, so nothing is sent.');

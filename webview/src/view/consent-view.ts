@@ -19,6 +19,8 @@ export class ConsentView {
   private readonly status = el('section', { id: 'consent-status', 'aria-labelledby': 'consent-status-heading' });
   private readonly declared = el('section', { id: 'consent-catalogues', 'aria-labelledby': 'consent-catalogues-heading' });
   private readonly dataResult = el('div', { id: 'data-result', role: 'status', 'aria-live': 'polite' });
+  /** The answer to a settings button; outside the status section, which is redrawn when consent changes. */
+  private readonly settingsResult = el('p', { id: 'settings-result', class: 'status', role: 'status', 'aria-live': 'polite' });
   private statusSignature = '';
   private cataloguesSignature = '';
 
@@ -26,6 +28,7 @@ export class ConsentView {
     const kinds = Object.entries(KIND_DOCS) as [keyof typeof KIND_DOCS, (typeof KIND_DOCS)[keyof typeof KIND_DOCS]][];
     this.element = el('div', { class: 'consent' },
       this.status,
+      this.settingsResult,
       el('section', { id: 'consent-collected', 'aria-labelledby': 'consent-collected-heading' },
         el('h2', { id: 'consent-collected-heading' }, 'What Candor collects'),
         el('p', null, 'Every event is one of the kinds below. Each field says what it means, its privacy class, what it is collected for and why. This page is generated from Candor\'s schemas, the same ones the endpoint checks every event against.'),
@@ -96,12 +99,16 @@ export class ConsentView {
   }
 
   private async act(type: 'optIn' | 'optOut' | 'openSettings' | 'exportData' | 'deleteData'): Promise<void> {
-    const target = type === 'exportData' || type === 'deleteData' ? this.dataResult : undefined;
-    if (target) { fill(target, el('p', null, type === 'exportData' ? 'Exporting…' : 'Deleting, once you confirm…')); }
+    const data = type === 'exportData' || type === 'deleteData';
+    if (data) { fill(this.dataResult, el('p', null, type === 'exportData' ? 'Exporting…' : 'Deleting, once you confirm…')); }
     const answer = await this.app.request({ type });
     if (answer.type !== 'result') { return; }
-    const out = target ?? this.dataResult;
-    fill(out, el('p', { class: answer.ok ? 'status' : 'status error' }, answer.message), ...(answer.receipts ?? []).map((r) => receipt(r)));
+    if (!data) {
+      this.settingsResult.textContent = answer.message;
+      this.settingsResult.classList.toggle('error', !answer.ok);
+      return;
+    }
+    fill(this.dataResult, el('p', { class: answer.ok ? 'status' : 'status error' }, answer.message), ...(answer.receipts ?? []).map((r) => receipt(r)));
   }
 }
 

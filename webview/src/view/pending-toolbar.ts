@@ -1,5 +1,5 @@
 // The pending list's controls: search through the bytes, filter by extension, kind and name, group by.
-import { ANY, type FacetName, type Filter, NO_FILTER, facets } from '../model/filter';
+import { ANY, type FacetName, type Filter, facets } from '../model/filter';
 import type { PendingEvent } from '../model/pending-index';
 import { GROUPINGS, type GroupBy } from '../model/rows';
 import { el } from './dom';
@@ -69,5 +69,3 @@ export class PendingToolbar {
 
   private changed(): void { this.onChange(this.filter, this.grouping); }
 }
-
-export { NO_FILTER };

@@ -91,9 +91,6 @@ export class PendingView {
     this.recompute();
   }
 
-  /** Selects events by key (tests and keyboard users reach the same through the list). */
-  get selection(): ReadonlySet<string> { return this.selected; }
-
   private recompute(): void {
     const shown = applyFilter(this.index.events, this.filter);
     const activeKey = this.list.activeItem?.key;
