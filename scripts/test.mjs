@@ -14,6 +14,8 @@ const steps = [
   // Debian's Chromium for the webview's tests; installs it only when it is missing.
   { name: 'chromium (apt, if missing)', cmd: 'bash', args: ['scripts/install-chromium.sh'] },
   { name: 'webview in Chromium (vitest + playwright-core)', cmd: process.execPath, args: ['node_modules/vitest/vitest.mjs', 'run', '-c', 'vitest.browser.config.mts'] },
+  // Installs chromium and code-server when missing (cached), then runs the suite in a real VS Code.
+  { name: 'real VS Code: .vsix, in-host suite, harness self-tests', cmd: process.execPath, args: ['test/vscode/run.mjs'] },
 ];
 
 const results = [];

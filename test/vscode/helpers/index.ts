@@ -1,0 +1,114 @@
+// Helpers for the tests that run inside the editor (test/vscode/suite/). The API is described in
+// test/vscode/README.md. Editor-side helpers use the `vscode` API; the ones a user would do with the
+// mouse and keyboard (palette, webviews, screenshots) and the endpoint beside the editor are asked of
+// the launcher over its loopback bridge (test/vscode/harness/bridge.mjs).
+import * as vscode from 'vscode';
+import type { CandorApi } from '../../../extension/extension';
+
+export const CANDOR_ID = 'candor.candor';
+
+/** Which launcher runs the suite: 'code-server' (with a browser) or 'electron' (@vscode/test-electron). */
+export const launcher = process.env.CANDOR_HARNESS_LAUNCHER ?? 'unknown';
+
+/** The extensions folder the launcher installed the .vsix files into. */
+export const extensionsDir = process.env.CANDOR_HARNESS_EXTENSIONS_DIR ?? '';
+
+/** Candor as installed from its .vsix, activated; its `activate()` result is the API other extensions get. */
+export async function candor(): Promise<{ extension: vscode.Extension<CandorApi>; api: CandorApi }> {
+  const extension = vscode.extensions.getExtension<CandorApi>(CANDOR_ID);
+  if (!extension) { throw new Error(`${CANDOR_ID} is not installed in this editor`); }
+  return { extension, api: await extension.activate() };
+}
+
+/** A fixture extension from test/vscode/fixtures/<name>/ (installed beside Candor), activated. */
+export async function fixture<T>(name: string): Promise<{ extension: vscode.Extension<T>; api: T }> {
+  const id = `candor-fixtures.${name}`;
+  const extension = vscode.extensions.getExtension<T>(id);
+  if (!extension) { throw new Error(`fixture ${id} is not installed; is test/vscode/fixtures/${name}/ there and built?`); }
+  return { extension, api: await extension.activate() };
+}
+
+/**
+ * Writes user settings (or another target) and resolves once the editor has applied every one of
+ * them. A value of `undefined` removes the setting, so that its default applies.
+ */
+export async function setSettings(values: Record<string, unknown>, target = vscode.ConfigurationTarget.Global): Promise<void> {
+  for (const [key, value] of Object.entries(values)) {
+    await vscode.workspace.getConfiguration().update(key, value, target);
+  }
+}
+
+/**
+ * The next value of `event` that satisfies `predicate`. Subscribe before the action that should
+ * cause it: `const next = nextEvent(api.onDidChangeConsent); await setSettings(…); await next`.
+ * On time-out, the error lists the values that fired but did not match.
+ */
+export function nextEvent<T>(event: vscode.Event<T>, predicate: (value: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {
+  const unmatched: T[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`no matching event within ${timeoutMs} ms; it fired ${unmatched.length} time(s) with: ${JSON.stringify(unmatched)}`));
+    }, timeoutMs);
+    const sub = event((value) => {
+      if (!predicate(value)) { unmatched.push(value); return; }
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(value);
+    });
+  });
+}
+
+async function bridge<T>(action: string, args: Record<string, unknown> = {}): Promise<T> {
+  const base = process.env.CANDOR_HARNESS_BRIDGE;
+  if (!base) { throw new Error('CANDOR_HARNESS_BRIDGE is not set: run this suite through test/vscode/run.mjs'); }
+  const response = await fetch(`${base}/${action}`, { method: 'POST', body: JSON.stringify(args) });
+  const body = (await response.json()) as { value?: T; error?: string };
+  if (!response.ok) { throw new Error(`harness action ${action} failed: ${body.error ?? response.status}`); }
+  return body.value as T;
+}
+
+/** What a user does in the workbench. Only the code-server launcher has a browser: see `needsBrowser`. */
+export const ui = {
+  available: launcher === 'code-server',
+  /** Runs a command from the command palette by its title as shown, e.g. "Candor: Show Consent and Status". */
+  runCommand: (title: string) => bridge<void>('palette', { title }),
+  /** The visible text of every workbench element matching a CSS selector (not inside webviews). */
+  workbenchTexts: (selector: string) => bridge<string[]>('workbenchTexts', { selector }),
+  /** The text of an element inside a webview (two iframes deep); with `equals`/`contains`, waits until it matches. */
+  webviewText: (selector: string, expect: { equals?: string; contains?: string; timeoutMs?: number } = {}) =>
+    bridge<string>('webviewText', { selector, ...expect }),
+  /** Clicks an element inside a webview with the mouse. */
+  webviewClick: (selector: string, options: { timeoutMs?: number } = {}) => bridge<void>('webviewClick', { selector, ...options }),
+  /** Saves a screenshot of the workbench as a test artifact; returns the file's path. */
+  screenshot: (name: string) => bridge<string>('screenshot', { name }),
+};
+
+/** Skips the calling test under a launcher without a browser. Call first thing: `needsBrowser(this)`. */
+export function needsBrowser(context: Mocha.Context): void {
+  if (!ui.available) { context.skip(); }
+}
+
+/** Whether this checkout has the endpoint (it is built before the run when it does). */
+export const ENDPOINT_AVAILABLE = process.env.CANDOR_HARNESS_ENDPOINT === '1';
+
+/** Starts the real endpoint beside the editor, on a throwaway SQLite file; stopped when the run ends. */
+export function startEndpoint(): Promise<{ url: string; databaseFile: string }> {
+  return bridge('startEndpoint');
+}
+
+/**
+ * Retries `check` (an assertion) until it passes or `timeoutMs` runs out, then throws its last error.
+ * For what the editor shows a moment after the action, such as a notification or a status bar change.
+ */
+export async function eventually<T>(check: () => Promise<T> | T, { timeoutMs = 10_000, intervalMs = 200 } = {}): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) { throw error; }
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  }
+}
