@@ -33,6 +33,21 @@ describe('PendingIndex', () => {
     expect(index.events.map((e) => e.batchId)).toEqual(Array(10).fill(batches[2]!.batchId));
   });
 
+  it('keys each event by its id, so a key follows the event when events before it go', () => {
+    const index = new PendingIndex();
+    index.update(batches);
+    const third = index.events[2]!;
+    const body = JSON.parse(batches[0]!.body) as { events: unknown[] };
+    const shorter = JSON.stringify({ ...body, events: body.events.slice(1) });
+    index.update([{ ...batches[0]!, body: shorter }]);
+    expect(index.events[1]!.key).toBe(third.key);
+    expect(index.events[1]!.text).toBe(third.text);
+    // Ids that are missing or repeated fall back to the event's place.
+    const twice = JSON.stringify({ ...body, events: [body.events[0], body.events[0], { id: 'nope' }] });
+    index.update([{ ...batches[0]!, body: twice }]);
+    expect(index.events.map((e) => e.key.split(':')[1])).toEqual([(body.events[0] as { id: string }).id, '#1', '#2']);
+  });
+
   it('keeps a batch it cannot read as one block of bytes, and names missing fields as unknown', () => {
     const index = new PendingIndex();
     index.update([pendingOf('{"events":[{"id":"nope"}]}', batches[0]!.batchId, 'ready', 1), pendingOf('not json', batches[1]!.batchId, 'ready', 3)]);

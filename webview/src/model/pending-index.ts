@@ -6,7 +6,11 @@ import { type BatchLayout, layOutBatch } from './batch-layout';
 import { utf8Length } from './utf8';
 
 export interface PendingEvent {
-  /** Unique in the panel: the batch id and the event's place in it. */
+  /**
+   * Unique in the panel: the batch id and the event's id (its place, for an event without a usable or
+   * unique id). It follows the event when other events before it go, so a selection never slides onto
+   * an event the user did not choose; an event moved to another batch is a new row.
+   */
   readonly key: string;
   readonly batchId: string;
   readonly index: number;
@@ -41,17 +45,21 @@ function readBatch(batch: PendingBatch): ReadBatch {
   const events: PendingEvent[] = [];
   if (layout.ok) {
     const values = layout.parsed.events as unknown[];
+    const seen = new Set<string>();
     layout.events.forEach((span, index) => {
       const value = values[index];
       const e = (value !== null && typeof value === 'object' ? value : {}) as Record<string, unknown>;
       const source = (e.source !== null && typeof e.source === 'object' ? e.source : {}) as Record<string, unknown>;
       const text = batch.body.slice(span.start, span.end);
-      const id = str(e.id);
+      const raw = str(e.id);
+      const id = raw !== undefined && UUIDV7.test(raw) ? raw : undefined;
+      const unique = id !== undefined && !seen.has(id);
+      if (id !== undefined) { seen.add(id); }
       events.push({
-        key: `${batch.batchId}:${index}`,
+        key: unique ? `${batch.batchId}:${id}` : `${batch.batchId}:#${index}`,
         batchId: batch.batchId,
         index,
-        id: id !== undefined && UUIDV7.test(id) ? id : undefined,
+        id,
         kind: str(e.kind) ?? UNKNOWN,
         name: str(e.name) ?? UNKNOWN,
         extension: str(source.extension) ?? UNKNOWN,
