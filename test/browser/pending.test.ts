@@ -152,6 +152,9 @@ describe('keyboard and screen readers', () => {
     expect(await panel.list.getAttribute('aria-label')).toBe('Pending events');
     expect(await panel.page.locator('#pending-list [role="option"]').count()).toBe(4);
     expect(await panel.page.getByRole('searchbox', { name: 'Search the bytes' }).count()).toBe(1);
+    // What changes with every live update is not announced; what answers the user's actions is.
+    expect(await panel.page.locator('#pending-totals').getAttribute('aria-live')).toBeNull();
+    expect(await panel.page.locator('#pending-status').getAttribute('aria-live')).toBe('polite');
     for (const name of ['Approve all (1 batch)', 'Send now', 'Pause sending']) { expect(await panel.page.getByRole('button', { name }).count(), name).toBe(1); }
     // Tabs work from the keyboard too.
     await panel.tab('pending').focus();

@@ -36,7 +36,8 @@ describe('history', () => {
     await panel.openTab('history');
     await panel.view('history').getByRole('button').first().click();
     await panel.answer('openBatch', (requestId) => ({ type: 'result', requestId, ok: false, message: 'The bytes of that batch are no longer kept.' }));
-    await expect.poll(() => panel.page.locator('#history-bytes').innerText()).toBe('The bytes of that batch are no longer kept.');
+    await expect.poll(() => panel.page.locator('#history-status').innerText()).toBe('The bytes of that batch are no longer kept.');
+    expect(await panel.page.locator('#history-status').getAttribute('class')).toContain('error');
   });
 });
 

@@ -36,7 +36,8 @@ function readSaved(raw: unknown): Saved {
 export class App implements AppPort {
   private readonly tabs: HTMLElement & { selectedIndex: number };
   private readonly badges: Record<View, HTMLElement>;
-  private readonly header = el('header', { class: 'summary', role: 'status', 'aria-live': 'polite' }, 'Waiting for Candor…');
+  /** Not a live region: it changes with every state, and a screen reader would read it out each time. */
+  private readonly header = el('header', { class: 'summary' }, 'Waiting for Candor…');
   private readonly pending: PendingView;
   private readonly history: HistoryView;
   private readonly problems = new ProblemsView();

@@ -11,11 +11,13 @@ const OUTCOME: Record<Delivery['outcome'], string> = { delivered: 'Delivered', p
 export class HistoryView {
   readonly element: HTMLElement;
   private readonly table = el('div', { class: 'history-table' });
-  private readonly opened = el('section', { id: 'history-bytes', class: 'detail', 'aria-live': 'polite', 'aria-label': 'Bytes of a delivered batch' });
+  /** Says how the request went; the bytes themselves are not in a live region (they would be read out whole). */
+  private readonly openedStatus = el('p', { id: 'history-status', class: 'status', role: 'status', 'aria-live': 'polite' });
+  private readonly opened = el('section', { id: 'history-bytes', class: 'detail', 'aria-label': 'Bytes of a delivered batch' });
   private signature = '';
 
   constructor(private readonly app: AppPort) {
-    this.element = el('div', { class: 'history' }, el('h2', null, 'Recent deliveries'), this.table, this.opened);
+    this.element = el('div', { class: 'history' }, el('h2', null, 'Recent deliveries'), this.table, this.openedStatus, this.opened);
   }
 
   update(state: ViewState): void {
@@ -37,13 +39,17 @@ export class HistoryView {
   }
 
   private async openBatch(d: Delivery): Promise<void> {
-    fill(this.opened, el('p', null, `Asking for the bytes of batch ${d.batchId}…`));
+    this.openedStatus.classList.remove('error');
+    this.openedStatus.textContent = `Asking for the bytes of batch ${d.batchId}…`;
+    fill(this.opened);
     const answer = await this.app.request({ type: 'openBatch', batchId: d.batchId });
     if (answer.type === 'batchBytes' && answer.batchId === d.batchId) {
+      this.openedStatus.textContent = `The bytes of batch ${d.batchId} are shown below.`;
       fill(this.opened, batchBytesView(answer.body, { heading: `Batch ${d.batchId}, as it was sent to ${d.endpoint}`, facts: [formatTime(d.at), OUTCOME[d.outcome]] }));
       (this.opened.querySelector('h3') as HTMLElement | null)?.focus();
     } else {
-      fill(this.opened, el('p', { class: 'status error' }, answer.type === 'result' ? answer.message : 'The extension answered with other bytes than asked for.'));
+      this.openedStatus.classList.add('error');
+      this.openedStatus.textContent = answer.type === 'result' ? answer.message : 'The extension answered with other bytes than asked for.';
     }
   }
 }

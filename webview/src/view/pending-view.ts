@@ -31,7 +31,8 @@ export class PendingView {
   private readonly list: WindowedList<Row>;
   private readonly toolbar: PendingToolbar;
   private readonly review: ReviewBar;
-  private readonly totalsLine = el('p', { id: 'pending-totals', class: 'totals', 'aria-live': 'polite' });
+  /** Not a live region, for the same reason as the header: it changes with every event queued or sent. */
+  private readonly totalsLine = el('p', { id: 'pending-totals', class: 'totals' });
   private readonly actionsLine: HTMLElement;
   private readonly pauseButton: HTMLElement;
   private readonly detail = el('section', { id: 'pending-detail', class: 'detail', 'aria-label': 'Details of the open row' });
