@@ -63,6 +63,9 @@ describe('consent and your data', () => {
     const view = panel.view('consent');
     for (const n of NEVER_COLLECTED) { expect(await view.locator('#consent-never').innerText()).toContain(`${n.what}.`); }
     for (const k of Object.values(KIND_DOCS)) { expect(await view.locator(`vscode-collapsible[title="${k.title}"]`).count(), k.title).toBe(1); }
+    // The spec writes code in backticks; the page shows it as code, and never shows the backticks.
+    const kindRow = view.locator('vscode-collapsible[data-kind="usage"] tr[data-path="/kind"] td.meaning span').first();
+    expect(await kindRow.evaluate((n) => [n.textContent, n.querySelector('code')?.textContent])).toEqual(['Always usage for this kind.', 'usage']);
     const every = await view.locator('#consent-collected table').first().locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-path')));
     expect(every).toEqual(FIELD_DOCS.usage.filter((d) => !d.path.startsWith('/data') && d.path !== '/kind').map((d) => d.path));
     const candor = view.locator('vscode-collapsible[data-extension="candor.candor"]');

@@ -133,6 +133,12 @@ describe('actions', () => {
     expect(answer()).toMatchObject({ requestId: 'r7', ok: false, message: `The bytes of batch ${BATCH} are no longer kept.` });
   });
 
+  it('will not post a delivered batch larger than the panel accepts', async () => {
+    model.bytes = 'x'.repeat(1_048_577);
+    await session.receive({ type: 'openBatch', requestId: 'r8', batchId: BATCH });
+    expect(answer()).toMatchObject({ type: 'result', requestId: 'r8', ok: false, message: `Batch ${BATCH} is too large to show here.` });
+  });
+
   it('opts in and out through the setting, and opens the settings', async () => {
     await session.receive({ type: 'optIn', requestId: 'a' });
     await session.receive({ type: 'optOut', requestId: 'b' });
@@ -159,6 +165,15 @@ describe('actions', () => {
     rights.receipts = [receipt, { ...receipt, receiptId: '01936d5a-0c1e-7f2a-9b3c-4d5e6f708193' }];
     await session.receive({ type: 'deleteData', requestId: 'd2' });
     expect(answer()).toEqual({ type: 'result', requestId: 'd2', ok: true, message: 'Deleted.', receipts: rights.receipts });
+  });
+
+  it('sends at most the 256 receipts the message allows, and logs the rest', async () => {
+    rights.receipts = Array.from({ length: 300 }, (_, i) => ({ ...receipt, deletedEvents: i }));
+    await session.receive({ type: 'deleteData', requestId: 'd3' });
+    const r = answer();
+    expect(r.receipts).toHaveLength(256);
+    expect(r.message).toBe('Deleted. (44 more receipts are in the log)');
+    expect(logs[0]).toContain('"deletedEvents":299');
   });
 
   it('runs one export or deletion at a time, whatever the panel sends', async () => {
