@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'endpoint/test/**/*.test.ts'],
-    exclude: ['test/vscode/**', '**/node_modules/**'],
+    exclude: ['test/vscode/**', 'test/browser/**', '**/node_modules/**'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 120_000,

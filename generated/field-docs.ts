@@ -1000,3 +1000,49 @@ export const FIELD_DOCS: Readonly<Record<EventEnvelope['kind'], readonly FieldDo
     }
   ]
 };
+
+/** The fields of a batch itself (protocol/batch.schema.json), which the preview shows around the events. */
+export const BATCH_FIELD_DOCS: readonly FieldDoc[] = [
+  {
+    "path": "/specVersion",
+    "description": "The version of this spec the client wrote the batch for, `MAJOR.MINOR`. Receivers refuse a major version they do not implement.",
+    "class": "SystemMetaData",
+    "purpose": "PerformanceAndHealth",
+    "why": "Lets the endpoint read the batch by the right rules."
+  },
+  {
+    "path": "/batchId",
+    "description": "A unique, time-ordered id of this batch, made when it was sealed. A retry keeps it.",
+    "class": "SystemMetaData",
+    "purpose": "PerformanceAndHealth",
+    "why": "Matches a delivery in your history with the endpoint's logs."
+  },
+  {
+    "path": "/sentAt",
+    "description": "When the client sealed the batch, by its clock. Each attempt also sends the time of that attempt in the `Candor-Sent-At` header, which the endpoint prefers for clock-skew correction.",
+    "class": "SystemMetaData",
+    "purpose": "PerformanceAndHealth",
+    "why": "Lets the endpoint correct event times when your clock is off."
+  },
+  {
+    "path": "/installationId",
+    "description": "The random installation id that all events of the batch carry.",
+    "class": "EndUserPseudonymizedInformation",
+    "purpose": "BusinessInsight",
+    "why": "Says whose events these are, so that only that installation can export or delete them."
+  },
+  {
+    "path": "/ownerKeyHash",
+    "description": "The SHA-256 (lower-case hex) of a secret that only this installation holds. The endpoint keeps this hash and, to export or delete the installation's data, asks for the secret itself; the secret never travels in a batch.",
+    "class": "SystemMetaData",
+    "purpose": "PerformanceAndHealth",
+    "why": "Proves later that an export or deletion request comes from this installation."
+  },
+  {
+    "path": "/events",
+    "description": "The events, each an object that is validated on its own against the event schema. At least 1, at most 500.",
+    "class": "SystemMetaData",
+    "purpose": "FeatureInsight",
+    "why": "The events being delivered."
+  }
+];

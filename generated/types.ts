@@ -528,7 +528,22 @@ export type ToWebviewMessage =
        * What happened, for the user.
        */
       message: string;
-      receipt?: DeletionReceipt;
+      /**
+       * For `deleteData`: the endpoint's receipts, one for each installation id this machine has used (Candor keeps its past ids so that a deletion covers them all).
+       *
+       * @maxItems 256
+       */
+      receipts?: DeletionReceipt[];
+    }
+  | {
+      /**
+       * Message type.
+       */
+      type: 'show';
+      /**
+       * `pending`: the events waiting to be sent. `history`: recent deliveries. `problems`: events the endpoint refused and events dropped. `consent`: what is collected, the settings that allow it, and your data.
+       */
+      view: 'pending' | 'history' | 'problems' | 'consent';
     }
   | {
       /**
@@ -895,7 +910,7 @@ export interface Response {
   };
 }
 /**
- * The value of the `x-privacy` annotation that every field of an event and of a batch carries in Candor's schemas: its privacy class, what it is collected for, and why. It is an annotation: validators that do not know it ignore it (JSON Schema 2020-12, section 6.5), and it never changes a verdict. The reference page and the consent screen are generated from it.
+ * The value of the `x-privacy` annotation that every field of an event and of a batch carries in Candor's schemas: its privacy class, what it is collected for, and why. It is an annotation: validators that do not know it ignore it (JSON Schema 2020-12, section 6.5), and it never changes a verdict. The reference page and the consent screen are generated from it, and from this schema's own `x-never-collected` annotation: what no field of the spec holds, and how that is ensured.
  */
 export interface PrivacyAnnotation {
   /**
@@ -1431,7 +1446,7 @@ export interface ViewState {
     [k: string]: number | undefined;
   };
   /**
-   * The catalogues of the extensions that report through Candor, so the panel can explain their fields.
+   * The catalogues of the extensions that report through Candor, Candor's own among them, so the panel can explain their fields.
    *
    * @maxItems 256
    */

@@ -5,8 +5,10 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { loadSchemas } from './schemas.mjs';
 
-/** Keywords that only annotate (privacy classification, reason metadata); they never change a verdict. */
-export const ANNOTATION_KEYWORDS = ['x-privacy', 'x-reason'];
+/** Keywords that only annotate (privacy classification, reason metadata, what is never collected); they never change a verdict. */
+export const ANNOTATION_KEYWORDS = ['x-privacy', 'x-reason', 'x-never-collected'];
+/** The JSON type of each annotation's value, for ajv's strict mode. */
+const ANNOTATION_TYPES = { 'x-never-collected': 'array' };
 
 /**
  * @param {{ assertFormats?: boolean, standalone?: boolean }} [opts]
@@ -31,7 +33,7 @@ export function createAjv({ assertFormats = false, standalone = false } = {}) {
   });
   if (assertFormats) { addFormats.default(ajv, ['uuid', 'date-time', 'date']); }
   else { for (const f of ['uuid', 'date-time', 'date']) { ajv.addFormat(f, true); } }
-  for (const keyword of ANNOTATION_KEYWORDS) { ajv.addKeyword({ keyword, schemaType: 'object' }); }
+  for (const keyword of ANNOTATION_KEYWORDS) { ajv.addKeyword({ keyword, schemaType: ANNOTATION_TYPES[keyword] ?? 'object' }); }
   for (const { schema } of loadSchemas()) { ajv.addSchema(standalone ? withoutAnnotations(schema) : schema); }
   return ajv;
 }

@@ -41,7 +41,9 @@ export function eventsMarkdown(entries) {
     '',
     'Every event Candor sends is one JSON object: the **envelope** fields below, which every event carries, and a `data` object whose fields depend on the event\'s `kind`. Each field says what it means, its privacy class (in the terms of VS Code\'s telemetry classification) and why it is collected. The preview in the editor shows these same explanations beside each field.',
     '',
-    '**Never collected:** the contents of your files, your code or text; file and folder paths and user names (error stacks keep only paths inside the reporting extension, or a file\'s extension); e-mail addresses, IP addresses, host names, keys, tokens and passwords (scrubbed from every string); a hardware or machine id; your locale or time zone. No field of the class `CustomerContent` exists in the spec, and an extension cannot declare one.',
+    '**Never collected** (the consent screen shows the same list, from `x-never-collected` in [`meta/privacy-annotation.schema.json`](meta/privacy-annotation.schema.json)):',
+    '',
+    ...neverCollected(entries).map((n) => `- **${n.what}.** ${n.how}`),
     '',
     '## Envelope: the fields of every event',
     '',
@@ -88,6 +90,12 @@ export function protocolWithReasonTable(protocolText, entries) {
   return `${protocolText.slice(0, start + TABLE_START.length)}\n${reasonTable(entries)}\n${protocolText.slice(end)}`;
 }
 
+const toFieldDoc = (f) => ({
+  path: f.path,
+  description: f.node.description,
+  ...(f.privacy ? { class: f.privacy.class, purpose: f.privacy.purpose, why: f.privacy.why } : {}),
+});
+
 /** What the preview shows beside each field: by kind, JSON Pointer pattern → meaning and privacy. */
 export function fieldDocs(entries) {
   const resolve = makeResolver(entries);
@@ -95,13 +103,36 @@ export function fieldDocs(entries) {
   const docs = {};
   for (const stem of KIND_ORDER) {
     const e = byStem.get(stem);
-    docs[e.schema.properties.kind.const] = listFields(e.schema, e.id, resolve).map((f) => ({
-      path: f.path,
-      description: f.node.description,
-      ...(f.privacy ? { class: f.privacy.class, purpose: f.privacy.purpose, why: f.privacy.why } : {}),
-    }));
+    docs[e.schema.properties.kind.const] = listFields(e.schema, e.id, resolve).map(toFieldDoc);
   }
   return docs;
+}
+
+/** The batch's own fields (everything of a body but its events), explained the same way. */
+export function batchFieldDocs(entries) {
+  const batch = entries.find((e) => e.stem === 'batch');
+  return listFields(batch.schema, batch.id, makeResolver(entries)).map(toFieldDoc);
+}
+
+/** Each event kind's title and description, from its schema, in the spec's order of kinds. */
+export function kindDocs(entries) {
+  const byStem = new Map(entries.map((e) => [e.stem, e]));
+  return Object.fromEntries(KIND_ORDER.map((stem) => {
+    const { schema } = byStem.get(stem);
+    return [schema.properties.kind.const, { title: schema.title, description: schema.description }];
+  }));
+}
+
+/** What the spec never collects, and how that is ensured (`x-never-collected`). */
+export function neverCollected(entries) {
+  const list = entries.find((e) => e.rel === 'meta/privacy-annotation.schema.json').schema['x-never-collected'];
+  if (!Array.isArray(list) || list.length === 0) { throw new Error('meta/privacy-annotation.schema.json lacks its x-never-collected list'); }
+  return list;
+}
+
+/** Why data is collected: the description of each purpose, as the catalogue schema gives them. */
+export function purposeDocs(entries) {
+  return entries.find((e) => e.stem === 'catalogue').schema.$defs.purpose.description;
 }
 
 /**

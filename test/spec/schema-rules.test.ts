@@ -95,6 +95,7 @@ describe('every field', () => {
   it('uses only declared annotations, with valid values', () => {
     const reason = ajv.getSchema(`${ID_BASE}meta/reason-annotation.schema.json`)!;
     const privacy = ajv.getSchema(`${ID_BASE}meta/privacy-annotation.schema.json`)!;
+    const neverCollected = ajv.getSchema(`${ID_BASE}meta/privacy-annotation.schema.json#/$defs/neverCollected`)!;
     const problems: string[] = [];
     for (const v of visits) {
       for (const k of Object.keys(v.node).filter((key) => key.startsWith('x-') && v.parent !== 'properties')) {
@@ -102,6 +103,9 @@ describe('every field', () => {
       }
       if (v.node['x-reason'] && !reason(v.node['x-reason'])) { problems.push(`${where(v)}: x-reason ${ajv.errorsText(reason.errors)}`); }
       if (v.node['x-privacy'] && !privacy(v.node['x-privacy'])) { problems.push(`${where(v)}: x-privacy ${ajv.errorsText(privacy.errors)}`); }
+      if (v.node['x-never-collected'] && !neverCollected(v.node['x-never-collected'])) {
+        problems.push(`${where(v)}: x-never-collected ${ajv.errorsText(neverCollected.errors)}`);
+      }
     }
     expect(problems).toEqual([]);
   });

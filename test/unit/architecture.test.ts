@@ -28,4 +28,22 @@ describe('architecture', () => {
       .map((i) => `${f} imports ${i}`));
     expect(offenders).toEqual([]);
   });
+
+  it('webview code never turns a string into markup or code, and reaches the editor through one module', () => {
+    const webview = files('webview');
+    expect(webview.length).toBeGreaterThan(5);
+    const offenders = webview.flatMap((f) => {
+      const text = readFileSync(path.join(ROOT, f), 'utf8').replace(/^\s*(\/\/|\*).*$/gm, '');
+      return [/\.innerHTML\b/, /\.outerHTML\b/, /insertAdjacentHTML/, /document\.write/, /\beval\s*\(/, /new\s+Function\b/, /createContextualFragment/, /DOMParser/, /setTimeout\(\s*['"`]/]
+        .filter((re) => re.test(text)).map((re) => `${f}: ${re}`)
+        .concat(/acquireVsCodeApi\s*\(/.test(text) && f !== path.join('webview', 'src', 'host.ts') ? [`${f} calls acquireVsCodeApi`] : []);
+    });
+    expect(offenders).toEqual([]);
+  });
+
+  it('the panel host never compiles a schema: it uses the generated validators', () => {
+    const offenders = [...files('extension/host'), ...files('webview'), ...files('protocol')]
+      .filter((f) => /from\s+['"]ajv(\/dist\/2020)?['"]|require\(['"]ajv['"]\)/.test(readFileSync(path.join(ROOT, f), 'utf8').replace(/import type[^;]*;/g, '')));
+    expect(offenders).toEqual([]);
+  });
 });
