@@ -18,6 +18,7 @@ import { APPROVALS_KEY, createApi, type CandorApi } from './host/api';
 import { registerCommands, PAUSED_KEY } from './host/commands';
 import { ConsentSource } from './host/consent-source';
 import { askOnce } from './host/first-run-prompt';
+import type { CandorPanel } from './host/panel/panel';
 import { secretStore } from './host/secret-store';
 import { readSettings, warnAbout } from './host/settings';
 import { StatusBar } from './host/status-bar';
@@ -95,6 +96,12 @@ export function activate(context: vscode.ExtensionContext): CandorApi {
   const builtins = new BuiltinEvents({ extension: 'candor.candor', version: client.candorVersion }, deferred, systemClock, context.globalState,
     () => deferred.loaded?.identity.current?.createdAt ?? Date.now(), context.extensionPath, vscode.window.state.focused);
   running = { deferred, builtins };
+  let panelInstance: CandorPanel | undefined;
+  const panel = (): CandorPanel => {
+    panelInstance ??= (lazy('panel-host') as typeof import('./host/panel/panel')).CandorPanel.create(context.extensionUri,
+      { model: async () => (await deferred.get()).panelModel(), rights: async () => (await deferred.get()).dataRights() }, (line) => log.info(line));
+    return panelInstance;
+  };
   const api = createApi({ context, intake: deferred, builtins, validators, approvals, consent: () => consent.state, onDidChangeConsent: consent.onDidChange,
     loadRegistrar: () => lazy('api') as typeof import('./core/api/registrar') });
 
@@ -111,7 +118,12 @@ export function activate(context: vscode.ExtensionContext): CandorApi {
       warnAbout(settings.problems);
       deferred.loaded?.configure(settings.settings);
     }),
-    ...registerCommands({ context, pipeline: () => deferred.get(), secrets, measure: (command, run) => builtins.command(command, run), state: () => ({ consent: consent.state, status: deferred.loaded?.status() }) }),
+    ...registerCommands({ context, pipeline: () => deferred.get(), secrets, measure: (command, run) => builtins.command(command, run) }),
+    // The panel (host/panel/) reads the pipeline through PanelModel and DataRights; its code, and the
+    // pipeline's, load when one of its commands is first run.
+    vscode.commands.registerCommand('candor.showPending', () => panel().show('pending')),
+    vscode.commands.registerCommand('candor.showConsent', () => panel().show('consent')),
+    { dispose: () => panelInstance?.dispose() },
   );
   warnAbout(settings.problems);
   void vscode.commands.executeCommand('setContext', 'candor.paused', context.globalState.get<boolean>(PAUSED_KEY) === true);

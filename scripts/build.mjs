@@ -13,7 +13,7 @@ const watch = process.argv.includes('--watch');
  * activate: each is its own bundle in dist/lazy/, required on first use (extension/node/node-environment.ts).
  */
 export const LAZY_VALIDATORS = ['event', 'ingest-response', 'export', 'deletion-receipt', 'catalogue'];
-export const LAZY_MODULES = ['pipeline', 'api', 'rights', 'panel', 'recovery'];
+export const LAZY_MODULES = ['pipeline', 'api', 'rights', 'panel', 'panel-host', 'recovery'];
 
 const builds = [
   {
@@ -25,6 +25,7 @@ const builds = [
     external: ['vscode'],
   },
   {
+    external: ['vscode'],
     entryPoints: {
       ...Object.fromEntries(LAZY_VALIDATORS.map((stem) => [stem, path.join(ROOT, `generated/validators/${stem}.cjs`)])),
       // Parts of the core that activation does not need (extension/core/ports/modules.ts).

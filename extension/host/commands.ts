@@ -2,25 +2,23 @@
 // token) and leaves the work to the pipeline. Every command says what happened.
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import type { ConsentState } from '../core/consent/consent';
-import type { Pipeline, PipelineStatus } from '../core/pipeline';
+import type { Pipeline } from '../core/pipeline';
 import { INGEST_TOKEN_KEY, type Secrets } from '../core/ports/secrets';
-import { showWhatIsCollected } from './first-run-prompt';
 
 export interface CommandDeps {
   readonly context: vscode.ExtensionContext;
   /** The pipeline, loaded on first use (export and deletion work even while Candor is off). */
   readonly pipeline: () => Promise<Pipeline>;
   readonly secrets: Secrets;
-  /** Consent and, if the pipeline is loaded, its status, without loading it. */
-  readonly state: () => { consent: ConsentState; status: PipelineStatus | undefined };
+
   /** Runs a command through Candor's own usage and latency events (core/builtin), when wired. */
   readonly measure?: <T>(command: string, run: () => Promise<T>) => Promise<T>;
 }
 
 export const PAUSED_KEY = 'candor.paused';
 
-export function registerCommands({ context, pipeline: loadPipeline, secrets, measure, state }: CommandDeps): vscode.Disposable[] {
+/** The commands that act; showing (`candor.showPending`, `candor.showConsent`) is the panel's (host/panel/panel.ts). */
+export function registerCommands({ context, pipeline: loadPipeline, secrets, measure }: CommandDeps): vscode.Disposable[] {
   const run = (command: string, fn: () => Promise<unknown>) => vscode.commands.registerCommand(command, () => (measure ? measure(command, fn) : fn()));
   const say = (ok: boolean, message: string) => (ok ? vscode.window.showInformationMessage(message) : vscode.window.showWarningMessage(message));
 
@@ -85,14 +83,5 @@ export function registerCommands({ context, pipeline: loadPipeline, secrets, mea
       (await loadPipeline()).delivery.kick();
     }),
 
-    run('candor.showConsent', async () => {
-      const { consent, status } = state();
-      const facts = `${consent.explanation}${status ? ` ${status.pendingEvents} event(s) wait to be sent${status.paused ? ' (sending is paused)' : ''}.` : ''}`;
-      const toggle = consent.candorEnabled ? 'Turn Off' : 'Turn On';
-      const choice = await vscode.window.showInformationMessage(facts, toggle, 'What Is Collected', 'Open Settings');
-      if (choice === toggle) { await vscode.workspace.getConfiguration('candor').update('enabled', !consent.candorEnabled, vscode.ConfigurationTarget.Global); }
-      else if (choice === 'What Is Collected') { await showWhatIsCollected(context); }
-      else if (choice === 'Open Settings') { await vscode.commands.executeCommand('workbench.action.openSettings', 'candor'); }
-    }),
   ];
 }

@@ -1,5 +1,6 @@
 // The one-time question (core/consent/first-run.ts decides whether to ask): a notification with
-// Enable, Not now, and Show what is collected. The answer is kept in the editor's global state.
+// Enable, Not now, and Show what is collected (the panel's consent view). The answer is kept in the
+// editor's global state.
 import * as vscode from 'vscode';
 import { firstRun, type FirstRunChoice } from '../core/consent/first-run';
 import type { ConsentState } from '../core/consent/consent';
@@ -15,7 +16,7 @@ export async function askOnce(context: vscode.ExtensionContext, consent: Consent
   const question = 'Candor can send anonymous usage, performance and error reports of your extensions to an endpoint you choose — and shows you every byte before it leaves. Nothing is sent unless you enable it. Enable Candor?';
   let choice = await vscode.window.showInformationMessage(question, 'Enable', 'Not now', 'Show what is collected');
   if (choice === 'Show what is collected') {
-    await showWhatIsCollected(context);
+    await vscode.commands.executeCommand('candor.showConsent');
     // The user asked to read first; the question stays open for this answer only.
     choice = await vscode.window.showInformationMessage(question, 'Enable', 'Not now');
   }
@@ -27,10 +28,4 @@ export async function askOnce(context: vscode.ExtensionContext, consent: Consent
     const open = await vscode.window.showInformationMessage('Candor is enabled. Set the endpoint to send to (`candor.endpoint`); until then nothing is recorded or sent.', 'Open Settings');
     if (open) { await vscode.commands.executeCommand('workbench.action.openSettings', 'candor.endpoint'); }
   }
-}
-
-/** The README's account of what is and is not collected (the webview's consent screen replaces this). */
-export async function showWhatIsCollected(context: vscode.ExtensionContext): Promise<void> {
-  const readme = vscode.Uri.joinPath(context.extensionUri, 'README.md');
-  await vscode.commands.executeCommand('markdown.showPreview', readme).then(undefined, () => vscode.window.showTextDocument(readme));
 }

@@ -50,11 +50,19 @@ export class CandorPanel implements vscode.Disposable {
    * `context.subscriptions.push(CandorPanel.register(context.extensionUri, { model: async () => (await pipeline()).panelModel(), rights: async () => (await pipeline()).dataRights() }, log));`
    */
   static register(extensionUri: vscode.Uri, sources: PanelSources, log: (line: string) => void): CandorPanel {
-    const panel = new CandorPanel(extensionUri, sources, log);
+    const panel = CandorPanel.create(extensionUri, sources, log);
     panel.disposables.push(
       vscode.commands.registerCommand('candor.showPending', () => panel.show('pending')),
       vscode.commands.registerCommand('candor.showConsent', () => panel.show('consent')));
     return panel;
+  }
+
+  /**
+   * The panel without its commands, for an activate() that registers them itself and loads this module
+   * only when one is first run (extension.ts does, to keep the panel's code out of activation).
+   */
+  static create(extensionUri: vscode.Uri, sources: PanelSources, log: (line: string) => void): CandorPanel {
+    return new CandorPanel(extensionUri, sources, log);
   }
 
   private opening: Promise<void> | undefined;
