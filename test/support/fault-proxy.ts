@@ -23,10 +23,13 @@ export class FaultProxy {
   forwarded = 0;
   /** Every batch body that reached the endpoint, decompressed. */
   readonly bodies: string[] = [];
-  /** Told of each batch the endpoint answered, with its status (what "arrived at the endpoint" means). */
+  /** Told of each batch the endpoint answered, with its status (what "arrived at the endpoint" means), before the client hears the answer. */
   onExchange: ((batch: Batch, status: number) => void) | undefined;
+  /** Told of each batch request as it arrives, before it is forwarded. */
+  onRequest: (() => void) | undefined;
 
-  constructor(private readonly upstream: string) {}
+  /** Where requests go; a test may point it at a restarted endpoint. */
+  constructor(public upstream: string) {}
 
   get url(): string { return `http://127.0.0.1:${this.port}/`; }
 
@@ -49,7 +52,7 @@ export class FaultProxy {
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const isBatch = req.method === 'POST' && req.url?.endsWith('/v1/batch');
     const fault = isBatch ? this.faults.shift() : undefined;
-    if (isBatch) { this.received++; }
+    if (isBatch) { this.received++; this.onRequest?.(); }
     if (fault?.kind === 'reset-mid-upload') { req.socket.destroy(); return; }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
