@@ -1,18 +1,24 @@
 // HTTP for the core (ports/transport.ts), on Node's http/https modules — which VS Code's extension host
 // patches for the user's proxy settings. Every exchange has a timeout and an abort, and reads at most a
 // bounded number of bytes of the answer: an endpoint's answer is input from outside.
-import http from 'node:http';
-import https from 'node:https';
+import type * as Http from 'node:http';
+import type * as Https from 'node:https';
 import { TransportError, type HttpRequest, type HttpResponse, type Transport } from '../core/ports/transport';
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+
+// Loaded at the first request, not with the pipeline: `https` alone takes longer to load than all of Candor.
+let httpModule: typeof Http | undefined;
+let httpsModule: typeof Https | undefined;
+const http = () => (httpModule ??= require('node:http') as typeof Http);
+const https = () => (httpsModule ??= require('node:https') as typeof Https);
 
 export const httpTransport: Transport = {
   request(req: HttpRequest): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
       let url: URL;
       try { url = new URL(req.url); } catch { reject(new TransportError('network', `not a URL: ${req.url.slice(0, 100)}`)); return; }
-      const client = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
+      const client = url.protocol === 'https:' ? https() : url.protocol === 'http:' ? http() : undefined;
       if (!client) { reject(new TransportError('network', `unsupported scheme ${url.protocol}`)); return; }
       if (req.signal?.aborted) { reject(new TransportError('aborted', 'cancelled before it started')); return; }
       const limit = req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;

@@ -3,8 +3,7 @@
 // exponential backoff with full jitter) and send the same bytes again; 413 → split and resend; refused
 // for good → the events move to the refused list with the endpoint's reason. There is no attempt limit:
 // events give up only by age or by the queue's bounds, which the queue counts.
-import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
+import type * as Zlib from 'node:zlib';
 import type { IngestResponse, RejectedEvent } from '../../../generated/types';
 import { backoffDelay } from '../../../protocol/retry';
 import { allowsKind, type ConsentState } from '../consent/consent';
@@ -19,7 +18,12 @@ import { TransportError, type HttpResponse, type Transport } from '../ports/tran
 import type { LazyValidators } from '../ports/validators';
 import { interpret, type Outcome } from './answer';
 
-const gzip = promisify(gzipCallback);
+// zlib is loaded at the first large body, not with the pipeline (it takes milliseconds to load).
+let zlib: typeof Zlib | undefined;
+const gzip = (data: Uint8Array) => new Promise<Buffer>((resolve, reject) => {
+  zlib ??= require('node:zlib') as typeof Zlib;
+  zlib.gzip(data, (error, out) => (error ? reject(error) : resolve(out)));
+});
 
 /** Bodies above this are sent gzip-compressed (PROTOCOL.md §4: SHOULD above 4 KiB). */
 export const GZIP_ABOVE_BYTES = 4096;

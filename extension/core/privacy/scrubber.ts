@@ -6,7 +6,6 @@
 // Order matters: whole structures first (private keys, URLs, file URIs), then shapes inside them would
 // no longer be seen (a token inside a URL's query is gone with the URL). Placeholders contain none of
 // the characters the later rules look for, so nothing is scrubbed twice.
-import { isIPv6 } from 'node:net';
 import type { PersonalStrings } from '../ports/environment';
 
 type Rule = readonly [RegExp, string | ((match: string, ...groups: string[]) => string)];
@@ -63,6 +62,24 @@ const RULES: readonly Rule[] = [
 // A cheap first look: text with none of these cannot match any rule above, and most property values are
 // short names like `candor.sendNow` that pass straight through.
 const SUSPICIOUS = /[@/\\:~]|[0-9]\.[0-9]|[A-Za-z0-9_+=-]{20,}|bearer|basic|digest|token|pass|pwd|secret|key|auth|cred|cookie|session|file:|-----/i;
+
+/** Whether `s` is an IPv6 address (RFC 4291 text forms, with an optional trailing IPv4). Pure, so the scrubber needs no `net`. */
+export function isIPv6(s: string): boolean {
+  let text = s;
+  const lastColon = text.lastIndexOf(':');
+  const tail = text.slice(lastColon + 1);
+  if (tail.includes('.')) {
+    // A trailing IPv4 address counts as the last two groups.
+    if (!/^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/.test(tail)) { return false; }
+    text = `${text.slice(0, lastColon + 1)}0:0`;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) { return false; }
+  const parts = halves.map((h) => (h === '' ? [] : h.split(':')));
+  if (parts.some((g) => g.some((x) => !/^[0-9A-Fa-f]{1,4}$/.test(x)))) { return false; }
+  const groups = parts[0]!.length + (parts[1]?.length ?? 0);
+  return halves.length === 2 ? groups <= 7 : groups === 8;
+}
 
 function decodeSafely(uri: string): string {
   try { return decodeURIComponent(uri); } catch { return uri; }

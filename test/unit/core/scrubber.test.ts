@@ -60,3 +60,15 @@ describe('the scrubber on its PII corpus', () => {
       }));
   });
 });
+
+describe('the IPv6 check of the scrubber', () => {
+  it('agrees with Node\'s own parser', async () => {
+    const { isIPv6 } = await import('../../../extension/core/privacy/scrubber');
+    const net = await import('node:net');
+    const samples = ['::1', '::', '1::', 'fe80::1', '2001:db8:85a3::8a2e:370:7334', '2001:0db8:0000:0000:0000:ff00:0042:8329', '::ffff:192.0.2.128',
+      '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8:9', '1::2::3', '12:30:45', 'abcd', '1:2:3:4:5:6:1.2.3.4', '1:2:3:4:5:6:7:1.2.3.4', '::1.2.3.4', ':', ':::', 'g::1', '12345::1', '1:2:3:4:5:6:7::', '1::2:3:4:5:6:7'];
+    for (const s of samples) { expect({ s, v: isIPv6(s) }).toEqual({ s, v: net.isIPv6(s) }); }
+    fc.assert(fc.property(fc.ipV6(), (ip) => { expect(isIPv6(ip)).toBe(true); }));
+    fc.assert(fc.property(fc.stringMatching(/^[0-9a-f:.]{1,20}$/), (s) => { expect(isIPv6(s)).toBe(net.isIPv6(s)); }));
+  });
+});
