@@ -1,0 +1,45 @@
+// The first schema, as in SQLite but with PostgreSQL's types: ids are `uuid` (16 bytes, sorted by their
+// bytes, which for UUIDv7 is time order). The event is `text`, not `jsonb`: jsonb refuses `\u0000` and
+// reorders members, and the export must return each event exactly as it came. rollup_pending has no
+// unique key, so that concurrent batches never wait on each other to mark the same day as changed.
+export const sql = `
+CREATE TABLE installations (
+  installation_id uuid NOT NULL PRIMARY KEY,
+  owner_key_hash  text NOT NULL,
+  first_seen_at   bigint NOT NULL
+);
+
+CREATE TABLE events (
+  installation_id uuid NOT NULL,
+  event_id        uuid NOT NULL,
+  kind            text NOT NULL,
+  name            text COLLATE "C" NOT NULL,
+  source          text COLLATE "C" NOT NULL,
+  day             text COLLATE "C" NOT NULL,
+  received_at     bigint NOT NULL,
+  sent_at         bigint NOT NULL,
+  corrected_at    bigint NOT NULL,
+  event           text NOT NULL,
+  measures        text,
+  PRIMARY KEY (installation_id, event_id)
+);
+CREATE INDEX events_by_day ON events (day, source, name);
+
+CREATE TABLE rollup_pending (
+  day    text COLLATE "C" NOT NULL,
+  source text COLLATE "C" NOT NULL,
+  name   text COLLATE "C" NOT NULL
+);
+CREATE INDEX rollup_pending_by_key ON rollup_pending (day, source, name);
+
+CREATE TABLE daily_rollups (
+  day           text COLLATE "C" NOT NULL,
+  source        text COLLATE "C" NOT NULL,
+  name          text COLLATE "C" NOT NULL,
+  events        bigint NOT NULL,
+  installations bigint NOT NULL,
+  measurements  text NOT NULL,
+  computed_at   bigint NOT NULL,
+  PRIMARY KEY (day, source, name)
+);
+`;

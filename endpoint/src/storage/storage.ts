@@ -1,0 +1,108 @@
+// The one storage interface. Two implementations, SQLite (embedded, the default) and PostgreSQL (shared by
+// several endpoint processes), run the same test suite. Times are milliseconds since the epoch; days are
+// UTC `YYYY-MM-DD` of an event's corrected time.
+
+/** One accepted event, as it is stored. */
+export interface EventRow {
+  eventId: string;
+  kind: string;
+  name: string;
+  /** The reporting extension, `source.extension`. */
+  source: string;
+  day: string;
+  receivedAt: number;
+  sentAt: number;
+  correctedAt: number;
+  /** The event's compact JSON, kept as text: returned verbatim by the export, `\u0000` included. */
+  json: string;
+  /** The event's measurements as a JSON object of numbers, or null when it has none. */
+  measures: string | null;
+}
+
+export interface IngestInput {
+  installationId: string;
+  ownerKeyHash: string;
+  receivedAt: number;
+  events: readonly EventRow[];
+}
+
+/**
+ * `forbidden`: the installation is held with another owner key hash, and nothing was stored.
+ * `stored`: the ids among the input's events that were new and are now committed; the others were
+ * already stored.
+ */
+export type IngestOutcome = { kind: 'forbidden' } | { kind: 'stored'; inserted: ReadonlySet<string> };
+
+export interface ExportRow {
+  eventId: string;
+  json: string;
+  receivedAt: number;
+  sentAt: number;
+  correctedAt: number;
+}
+
+export type DeleteOutcome = { kind: 'not_found' } | { kind: 'forbidden' } | { kind: 'deleted'; events: number };
+
+/** The daily roll-up of one event (by extension and name) on one day. */
+export interface RollupRow {
+  day: string;
+  source: string;
+  name: string;
+  events: number;
+  installations: number;
+  /** JSON object: measurement name → stats. */
+  measurements: string;
+  computedAt: number;
+}
+
+/** What the roll-up reads of each event. */
+export interface RollupInput {
+  installationId: string;
+  measures: string | null;
+}
+
+export interface RollupKey {
+  day: string;
+  source: string;
+  name: string;
+}
+
+export interface RollupQuery {
+  from: string;
+  to: string;
+  source?: string | undefined;
+  name?: string | undefined;
+  /** Only keys after this one, in (day, source, name) order. */
+  after?: RollupKey | undefined;
+  limit: number;
+}
+
+export interface Storage {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Records the owner key hash of a new installation, checks it for a known one, and stores new events, in one transaction. */
+  ingest(input: IngestInput): Promise<IngestOutcome>;
+  /** The owner key hash held for the installation, or undefined if it holds nothing for it. */
+  ownerKeyHash(installationId: string): Promise<string | undefined>;
+  /** Up to `limit` events of the installation with ids after `afterEventId`, by id. */
+  exportPage(installationId: string, afterEventId: string | undefined, limit: number): Promise<ExportRow[]>;
+  /**
+   * Deletes the installation's events and owner key hash in one transaction, if `provesOwnership` accepts
+   * the held hash; marks the days it had events on for a new roll-up.
+   */
+  deleteInstallation(installationId: string, provesOwnership: (heldHash: string) => boolean): Promise<DeleteOutcome>;
+  /** Deletes the events of days before `day`; returns how many. */
+  deleteEventsBefore(day: string): Promise<number>;
+  /**
+   * Takes one (day, source, name) whose roll-up is out of date, and in one transaction recomputes it with
+   * `summarise` and clears the mark. Keys with `day` before `oldestDay` are cleared without recomputing
+   * (their raw events are gone or going). Returns false when nothing was pending.
+   */
+  rollUpNext(oldestDay: string, summarise: (key: RollupKey, inputs: RollupInput[]) => RollupRow): Promise<boolean>;
+  dailyRollups(query: RollupQuery): Promise<RollupRow[]>;
+  /** Resolves when the database answers a query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The database cannot be reached (as opposed to a fault in a query): answered with 503, not 500. */
+export class DatabaseUnavailableError extends Error {}
