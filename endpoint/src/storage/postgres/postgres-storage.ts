@@ -25,9 +25,9 @@ WITH new_owner AS (
   SELECT owner_key_hash FROM new_owner UNION ALL SELECT owner_key_hash FROM held_owner LIMIT 1
 ), inserted AS (
   INSERT INTO events (installation_id, event_id, kind, name, source, day, received_at, sent_at, corrected_at, event, measures)
-  SELECT $1, e.event_id, e.kind, e.name, e.source, e.day, $3, $4, e.corrected_at, e.event, e.measures
-  FROM unnest($5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::text[], $12::text[])
-    AS e(event_id, kind, name, source, day, corrected_at, event, measures)
+  SELECT $1, e.event_id, e.kind, e.name, e.source, e.day, e.received_at, e.sent_at, e.corrected_at, e.event, e.measures
+  FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::text[], $13::text[])
+    AS e(event_id, kind, name, source, day, received_at, sent_at, corrected_at, event, measures)
   WHERE EXISTS (SELECT 1 FROM owner WHERE owner_key_hash = $2)
   ON CONFLICT (installation_id, event_id) DO NOTHING
   RETURNING event_id, day, source, name
@@ -89,10 +89,9 @@ class PostgresStorage implements Storage {
 
   async ingest(input: IngestInput): Promise<IngestOutcome> {
     const e = input.events;
-    const sentAt = e[0]?.sentAt ?? input.receivedAt;
-    const params = [input.installationId, input.ownerKeyHash, input.receivedAt, sentAt,
+    const params = [input.installationId, input.ownerKeyHash, input.receivedAt,
       e.map((x) => x.eventId), e.map((x) => x.kind), e.map((x) => x.name), e.map((x) => x.source), e.map((x) => x.day),
-      e.map((x) => x.correctedAt), e.map((x) => x.json), e.map((x) => x.measures)];
+      e.map((x) => x.receivedAt), e.map((x) => x.sentAt), e.map((x) => x.correctedAt), e.map((x) => x.json), e.map((x) => x.measures)];
     // A first batch of a new installation that races another one for the same id sees neither its own
     // insert (it did nothing) nor the other's row (not in its snapshot): run it again, once, on a new snapshot.
     for (let attempt = 0; ; attempt++) {
