@@ -82,6 +82,12 @@ export async function createEndpoint(config: Config, storage: Storage, logDestin
     return sendProblem(reply, asProblem(error, request));
   });
 
+  // While shutting down, every answer closes its connection, so that the server can finish closing.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (admission.isClosing) { reply.header('connection', 'close'); }
+    return payload;
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.requests.inc({ route, status: String(reply.statusCode) });

@@ -1,11 +1,11 @@
 // Opens the storage that --database names, with its migrations applied.
 import type { DatabaseLocation } from '../config/options';
-import { openPostgresStorage } from './postgres/postgres-storage';
-import { openSqliteStorage } from './sqlite/sqlite-storage';
 import type { Storage } from './storage';
 
+/** Loads only the driver it needs: the other one's native module or protocol code never starts. */
 export async function openStorage(location: DatabaseLocation, pgPoolSize: number): Promise<Storage> {
-  return location.kind === 'sqlite' ? openSqliteStorage(location.path) : openPostgresStorage(location.url, pgPoolSize);
+  if (location.kind === 'sqlite') { return (await import('./sqlite/sqlite-storage')).openSqliteStorage(location.path); }
+  return (await import('./postgres/postgres-storage')).openPostgresStorage(location.url, pgPoolSize);
 }
 
 /** The location as it may be printed: a PostgreSQL password never is. */

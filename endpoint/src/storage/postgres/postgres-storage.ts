@@ -226,6 +226,7 @@ function classify(error: unknown): unknown {
     || code === '57P01' || code === '57P02' || code === '57P03' // admin shutdown, crash shutdown, cannot connect now
     || code === '53300' || code === '53400' // too many connections, configuration limit exceeded
     || code === '40001' || code === '40P01' // serialization failure, deadlock: try again
+    || code === '3D000' || code === '28000' || code === '28P01' // the database is gone, or the login no longer works
     || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'].includes(code)
     || /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end/i.test(e.message ?? '');
   return unavailable ? new DatabaseUnavailableError(`PostgreSQL: ${code || e.message}`) : error;
