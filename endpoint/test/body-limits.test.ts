@@ -79,11 +79,12 @@ describe('body limits', () => {
   it('answers 408 to a body that stops arriving, and closes the connection', async () => {
     const socket = net.connect(Number(new URL(endpoint.url).port), '127.0.0.1');
     await new Promise((r) => socket.once('connect', r));
+    const closed = new Promise((r) => socket.once('close', r));
     socket.write('POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"specVersion":');
     let text = '';
     socket.setEncoding('utf8');
     socket.on('data', (c: string) => { text += c; });
-    await new Promise((r) => socket.once('close', r));
+    await closed;
     expect(text).toMatch(/^HTTP\/1\.1 408 /);
     expect(text).toContain('"code":"request_timeout"');
   });
