@@ -5,8 +5,6 @@
 import type { AddressInfo } from 'node:net';
 import { helpText } from './config/help';
 import { parseConfig } from './config/parse-config';
-import { createEndpoint } from './server';
-import { describeLocation, openStorage } from './storage/open-storage';
 
 async function main(): Promise<void> {
   const parsed = parseConfig(process.argv.slice(2), process.env);
@@ -20,6 +18,8 @@ async function main(): Promise<void> {
     return;
   }
   const config = parsed.config;
+  // Loaded only now, so that --help and a bad flag answer at once.
+  const [{ createEndpoint }, { describeLocation, openStorage }] = await Promise.all([import('./server'), import('./storage/open-storage')]);
   let storage;
   try {
     storage = await openStorage(config.database, config.pgPoolSize);

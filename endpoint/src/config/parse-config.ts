@@ -53,7 +53,8 @@ function argumentError(error: unknown): string {
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const flag = /Option '([^']+)'/.exec(message)?.[1] ?? 'a flag';
-    return `${flag.replace(/^-\w, /, '').replace(/ <value>$/, '')} needs a value. Run with --help to see every setting.`;
+    const name = flag.replace(/^-\w, /, '').replace(/ <value>$/, '');
+    return `${name} needs a value (write ${name}=VALUE for a value that starts with -). Run with --help to see every setting.`;
   }
   if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
     const arg = /'([^']+)'/.exec(message)?.[1] ?? 'an argument';
