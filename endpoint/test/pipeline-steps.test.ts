@@ -5,6 +5,7 @@ import type { CandorEvent } from '../../generated/types';
 import { measurementsJson, measurementsOf } from '../src/analytics/measurements';
 import { nearestRank, statsOf, summarise } from '../src/analytics/summarise';
 import { checkMediaType } from '../src/http/media-type';
+import { depthUpTo } from '../src/http/nesting';
 import { parseJsonBody } from '../src/http/parse-json';
 import { ProblemError } from '../src/http/problem';
 import { checkBatch } from '../src/ingest/check-batch';
@@ -38,7 +39,7 @@ describe('media type', () => {
 
 describe('JSON body', () => {
   it('parses UTF-8 JSON, astral characters and escaped surrogate pairs included', () => {
-    expect(parseJsonBody(Buffer.from('{"a":"😀","b":"\\ud83d\\ude00"}'))).toEqual({ a: '😀', b: '😀' });
+    expect(parseJsonBody(Buffer.from('{"a":"😀","b":"\\ud83d\\ude00"}'))).toEqual({ value: { a: '😀', b: '😀' }, depth: 1 });
   });
   it.each([
     ['', /empty/],
@@ -54,7 +55,7 @@ describe('JSON body', () => {
     expect(problemOf(() => parseJsonBody(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d])))).toMatchObject({ code: 'invalid_json', detail: expect.stringMatching(/not valid UTF-8/) });
   });
   it('takes 32 levels', () => {
-    expect(parseJsonBody(Buffer.from(`${'['.repeat(32)}${']'.repeat(32)}`))).toBeInstanceOf(Array);
+    expect(parseJsonBody(Buffer.from(`${'['.repeat(32)}${']'.repeat(32)}`)).depth).toBe(32);
   });
 });
 
@@ -94,13 +95,30 @@ describe('events, in the order of PROTOCOL.md §4 step 7', () => {
   const noId = (() => { const e = usageEvent(inst) as any; e.id = 'not-an-id'; return e; })();
 
   it('gives each event the first failing check, keeps the order, and counts repeated ids', () => {
-    const verdicts = checkEvents(batchOf(inst, [bigButDeep, deepAndUnknown, foreign, ok, ok, noId]));
+    const verdicts = checkEvents(batchOf(inst, [bigButDeep, deepAndUnknown, foreign, ok, ok, noId]), 23);
     expect(verdicts.rejected.map((r) => [r.index, r.code, r.eventId !== undefined])).toEqual([
       [0, 'event_too_large', true], [1, 'too_deep', true], [2, 'installation_mismatch', true], [5, 'invalid_event', false],
     ]);
     expect(verdicts.candidates.map((c) => c.index)).toEqual([3]);
     expect(verdicts.repeats).toBe(1);
     expect(verdicts.candidates[0]!.json).toBe(JSON.stringify(ok));
+  });
+});
+
+describe('nesting depth', () => {
+  it('counts up to one past the limit, whatever the depth', () => {
+    const deep = (n: number) => JSON.parse(`${'['.repeat(n)}${']'.repeat(n)}`);
+    expect([depthUpTo(1, 5), depthUpTo({}, 5), depthUpTo({ a: [1, { b: [] }] }, 5), depthUpTo(deep(5), 5), depthUpTo(deep(6), 5), depthUpTo(deep(100_000), 32)]).toEqual([0, 1, 4, 5, 6, 33]);
+    expect(depthUpTo(JSON.parse('{"__proto__":{"a":{}}}'), 10)).toBe(3);
+  });
+
+  it('lets checkEvents skip walking events in a body too shallow to hold a deep one', () => {
+    const inst = newInstallation();
+    const deep = usageEvent(inst) as any;
+    deep.data.deep = JSON.parse(`${'['.repeat(20)}${']'.repeat(20)}`);
+    expect(checkEvents(batchOf(inst, [deep]), 25).rejected[0]?.code).toBe('too_deep');
+    // With a (wrongly) shallow body depth the walk is skipped, and the schema refuses the member instead.
+    expect(checkEvents(batchOf(inst, [deep]), 18).rejected[0]?.code).toBe('unknown_field');
   });
 });
 

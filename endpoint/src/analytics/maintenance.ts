@@ -72,10 +72,7 @@ export class Maintenance {
     }
   }
 
-  private async rollUp(): Promise<number> {
-    let n = 0;
-    const oldest = this.oldestKeptDay();
-    while (await this.storage.rollUpNext(oldest, (key, inputs) => summarise(key, inputs, this.now()))) { n++; }
-    return n;
+  private rollUp(): Promise<number> {
+    return this.storage.rollUp(this.oldestKeptDay(), (key, inputs) => summarise(key, inputs, this.now()));
   }
 }

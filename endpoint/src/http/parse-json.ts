@@ -1,15 +1,21 @@
 // Step 4 of PROTOCOL.md §4: the body must be UTF-8 JSON without lone surrogates and at most 32 levels
 // deep. V8's JSON.parse is not recursive, so a 100,000-level body cannot overflow the stack; the depth is
-// measured after parsing, without recursion either.
+// measured after parsing, and no deeper than the limit.
 import { isUtf8 } from 'node:buffer';
-import { jsonDepth } from '../../../protocol/json-depth';
 import { MAX_BODY_DEPTH } from '../../../protocol/limits';
+import { depthUpTo } from './nesting';
 import { ProblemError } from './problem';
 
 /** An escaped surrogate in the text: only then can a parsed string hold a lone one. */
 const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/;
 
-export function parseJsonBody(bytes: Buffer): unknown {
+export interface ParsedBody {
+  value: unknown;
+  /** Its nesting depth (at most MAX_BODY_DEPTH): the events inside are at most 2 levels shallower. */
+  depth: number;
+}
+
+export function parseJsonBody(bytes: Buffer): ParsedBody {
   if (!isUtf8(bytes)) {
     throw invalid('The body is not valid UTF-8. Encode the JSON as UTF-8.');
   }
@@ -21,7 +27,8 @@ export function parseJsonBody(bytes: Buffer): unknown {
     const why = text.length === 0 ? 'The body is empty' : `The body is not valid JSON (${(error as Error).message.slice(0, 200)})`;
     throw invalid(`${why}. Send one JSON object, the batch.`);
   }
-  if (jsonDepth(value, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
+  const depth = depthUpTo(value, MAX_BODY_DEPTH);
+  if (depth > MAX_BODY_DEPTH) {
     throw invalid(`The body nests objects and arrays deeper than ${MAX_BODY_DEPTH} levels.`);
   }
   if (ESCAPED_SURROGATE.test(text)) {
@@ -30,7 +37,7 @@ export function parseJsonBody(bytes: Buffer): unknown {
       throw invalid(`The string at ${where || '/'} holds a lone UTF-16 surrogate (\\uD800–\\uDFFF without its pair), which is not a Unicode character.`);
     }
   }
-  return value;
+  return { value, depth };
 }
 
 /** The JSON Pointer of the first member name or string with a lone surrogate, or undefined. */

@@ -34,9 +34,10 @@ export function batchHandler(deps: BatchDeps) {
     try {
       const encoding = checkMediaType(request.headers['content-type'], request.headers['content-encoding']);
       const bytes = await readBody(request.raw, encoding, deps.limits);
-      const batch = checkBatch(parseJsonBody(bytes));
+      const body = parseJsonBody(bytes);
+      const batch = checkBatch(body.value);
       await deps.rateLimits.byInstallation(request, batch.installationId);
-      const verdicts = checkEvents(batch);
+      const verdicts = checkEvents(batch, body.depth);
       const times = deliveryTimes(receivedAt, header(request, 'candor-sent-at'), batch.sentAt);
       const outcome = await deps.storage.ingest({
         installationId: batch.installationId,

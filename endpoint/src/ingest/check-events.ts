@@ -3,9 +3,9 @@
 import validateEvent from '../../../generated/validators/event.cjs';
 import type { Batch, CandorEvent, Rejection } from '../../../generated/types';
 import envelope from '../../../schemas/event/envelope.schema.json';
-import { jsonDepth } from '../../../protocol/json-depth';
 import { MAX_EVENT_BYTES, MAX_EVENT_DEPTH } from '../../../protocol/limits';
 import { refusalCode, toFieldErrors } from '../../../protocol/validation-errors';
+import { depthUpTo } from '../http/nesting';
 
 const UUIDV7 = new RegExp(envelope.$defs.uuidv7.pattern);
 
@@ -23,7 +23,12 @@ export interface EventVerdicts {
   repeats: number;
 }
 
-export function checkEvents(batch: Batch): EventVerdicts {
+/**
+ * `bodyDepth` is the depth of the whole body: an event sits 2 levels down (body, events), so when the body
+ * is no deeper than 16 + 2 no event can be too deep, and the events are not walked again.
+ */
+export function checkEvents(batch: Batch, bodyDepth = Number.POSITIVE_INFINITY): EventVerdicts {
+  const mayBeTooDeep = bodyDepth > MAX_EVENT_DEPTH + 2;
   const candidates: Candidate[] = [];
   const rejected: Rejection[] = [];
   const seen = new Set<string>();
@@ -42,8 +47,7 @@ export function checkEvents(batch: Batch): EventVerdicts {
       reject('event_too_large', [{ pointer: at, message: `is ${bytes} bytes as compact JSON; the limit is ${MAX_EVENT_BYTES}` }]);
       return;
     }
-    const depth = jsonDepth(value, MAX_EVENT_DEPTH);
-    if (depth > MAX_EVENT_DEPTH) {
+    if (mayBeTooDeep && depthUpTo(value, MAX_EVENT_DEPTH) > MAX_EVENT_DEPTH) {
       reject('too_deep', [{ pointer: at, message: `nests more than ${MAX_EVENT_DEPTH} levels deep (the event object is level 1)` }]);
       return;
     }

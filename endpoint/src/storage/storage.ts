@@ -93,11 +93,12 @@ export interface Storage {
   /** Deletes the events of days before `day`; returns how many. */
   deleteEventsBefore(day: string): Promise<number>;
   /**
-   * Takes one (day, source, name) whose roll-up is out of date, and in one transaction recomputes it with
-   * `summarise` and clears the mark. Keys with `day` before `oldestDay` are cleared without recomputing
-   * (their raw events are gone or going). Returns false when nothing was pending.
+   * Recomputes, with `summarise`, the roll-up of every (day, source, name) marked as changed by a batch or
+   * a deletion since the last roll-up, and clears those marks, atomically with the recomputation. Keys
+   * with `day` before `oldestDay` are cleared without recomputing (their raw events are gone or going).
+   * Returns how many keys were recomputed.
    */
-  rollUpNext(oldestDay: string, summarise: (key: RollupKey, inputs: RollupInput[]) => RollupRow): Promise<boolean>;
+  rollUp(oldestDay: string, summarise: (key: RollupKey, inputs: RollupInput[]) => RollupRow): Promise<number>;
   dailyRollups(query: RollupQuery): Promise<RollupRow[]>;
   /** Resolves when the database answers a query. */
   ping(): Promise<void>;

@@ -138,22 +138,22 @@ class PostgresStorage implements Storage {
     }
   }
 
-  async rollUpNext(oldestDay: string, summarise: (key: RollupKey, inputs: RollupInput[]) => RollupRow): Promise<boolean> {
+  async rollUp(oldestDay: string, summarise: (key: RollupKey, inputs: RollupInput[]) => RollupRow): Promise<number> {
     return this.transaction(async (c) => {
       // One process rolls up at a time; the others wait here, then find the work done.
       await c.query('SELECT pg_advisory_xact_lock($1)', [ROLLUP_LOCK]);
-      const key = (await c.query<RollupKey>('SELECT day, source, name FROM rollup_pending ORDER BY day, source, name LIMIT 1')).rows[0];
-      if (key === undefined) { return false; }
-      // Deletes only the marks committed so far; a batch committing later keeps its own mark for the next
-      // run, and the read below, on a newer snapshot, sees every event whose mark was deleted.
-      await c.query('DELETE FROM rollup_pending WHERE day = $1 AND source = $2 AND name = $3', [key.day, key.source, key.name]);
-      if (key.day < oldestDay) { return true; }
-      const inputs = (await c.query<{ installation_id: string; measures: string | null }>(
-        'SELECT installation_id::text, measures FROM events WHERE day = $1 AND source = $2 AND name = $3', [key.day, key.source, key.name]))
-        .rows.map((r) => ({ installationId: r.installation_id, measures: r.measures }));
-      if (inputs.length === 0) {
-        await c.query('DELETE FROM daily_rollups WHERE day = $1 AND source = $2 AND name = $3', [key.day, key.source, key.name]);
-      } else {
+      // Deletes the marks committed so far; a batch committing later keeps its own mark for the next run,
+      // and the reads below, each on a newer snapshot, see every event whose mark was deleted here.
+      const keys = (await c.query<RollupKey>(`WITH taken AS (DELETE FROM rollup_pending RETURNING day, source, name)
+        SELECT DISTINCT day, source, name FROM taken WHERE day >= $1 ORDER BY day, source, name`, [oldestDay])).rows;
+      for (const key of keys) {
+        const inputs = (await c.query<{ installation_id: string; measures: string | null }>(
+          'SELECT installation_id::text, measures FROM events WHERE day = $1 AND source = $2 AND name = $3', [key.day, key.source, key.name]))
+          .rows.map((r) => ({ installationId: r.installation_id, measures: r.measures }));
+        if (inputs.length === 0) {
+          await c.query('DELETE FROM daily_rollups WHERE day = $1 AND source = $2 AND name = $3', [key.day, key.source, key.name]);
+          continue;
+        }
         const row = summarise(key, inputs);
         await c.query(`INSERT INTO daily_rollups (day, source, name, events, installations, measurements, computed_at)
           VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -161,7 +161,7 @@ class PostgresStorage implements Storage {
             measurements = excluded.measurements, computed_at = excluded.computed_at`,
         [row.day, row.source, row.name, row.events, row.installations, row.measurements, row.computedAt]);
       }
-      return true;
+      return keys.length;
     });
   }
 

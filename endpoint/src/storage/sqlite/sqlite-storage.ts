@@ -126,12 +126,23 @@ class SqliteStorage implements Storage {
     }
   }
 
-  async rollUpNext(oldestDay: string, summarise: (key: RollupKey, inputs: RollupInput[]) => RollupRow): Promise<boolean> {
-    return guard(() => this.db.transaction((): boolean => {
+  async rollUp(oldestDay: string, summarise: (key: RollupKey, inputs: RollupInput[]) => RollupRow): Promise<number> {
+    let recomputed = 0;
+    // One key per transaction: SQLite has one writer, and batches should not wait for a whole roll-up.
+    for (;;) {
+      const outcome = this.rollUpOne(oldestDay, summarise);
+      if (outcome === 'none') { return recomputed; }
+      if (outcome === 'recomputed') { recomputed++; }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private rollUpOne(oldestDay: string, summarise: (key: RollupKey, inputs: RollupInput[]) => RollupRow): 'none' | 'cleared' | 'recomputed' {
+    return guard(() => this.db.transaction((): 'none' | 'cleared' | 'recomputed' => {
       const key = this.s.nextPending.get();
-      if (key === undefined) { return false; }
+      if (key === undefined) { return 'none'; }
       this.s.clearPending.run(key.day, key.source, key.name);
-      if (key.day < oldestDay) { return true; }
+      if (key.day < oldestDay) { return 'cleared'; }
       const inputs = this.s.rollupInputs.all(key.day, key.source, key.name)
         .map((r) => ({ installationId: r.installation_id, measures: r.measures }));
       if (inputs.length === 0) {
@@ -140,7 +151,7 @@ class SqliteStorage implements Storage {
         const row = summarise(key, inputs);
         this.s.saveRollup.run(row.day, row.source, row.name, row.events, row.installations, row.measurements, row.computedAt);
       }
-      return true;
+      return 'recomputed';
     }).immediate());
   }
 

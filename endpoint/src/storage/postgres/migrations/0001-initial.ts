@@ -1,7 +1,8 @@
 // The first schema, as in SQLite but with PostgreSQL's types: ids are `uuid` (16 bytes, sorted by their
 // bytes, which for UUIDv7 is time order). The event is `text`, not `jsonb`: jsonb refuses `\u0000` and
 // reorders members, and the export must return each event exactly as it came. rollup_pending has no
-// unique key, so that concurrent batches never wait on each other to mark the same day as changed.
+// key and no index: concurrent batches never wait on each other to mark the same day as changed, each
+// mark costs one heap insert, and the roll-up takes all marks at once.
 export const sql = `
 CREATE TABLE installations (
   installation_id uuid NOT NULL PRIMARY KEY,
@@ -30,7 +31,6 @@ CREATE TABLE rollup_pending (
   source text COLLATE "C" NOT NULL,
   name   text COLLATE "C" NOT NULL
 );
-CREATE INDEX rollup_pending_by_key ON rollup_pending (day, source, name);
 
 CREATE TABLE daily_rollups (
   day           text COLLATE "C" NOT NULL,
