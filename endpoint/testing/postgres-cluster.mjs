@@ -38,7 +38,8 @@ export function ensurePostgresInstalled(log = (line) => process.stderr.write(`${
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const run = (args) => { const cmd = [...sudo, ...args]; execFileSync(cmd[0], cmd.slice(1), { stdio: ['ignore', 'ignore', 'inherit'], env }); };
   run(['apt-get', 'update', '-qq']);
-  run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'postgresql']);
+  // Keep our createcluster.conf (written above) rather than stop at dpkg's question about it.
+  run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', 'postgresql']);
   const bin = findPostgresBin();
   if (!bin) { throw new Error('apt-get installed postgresql but no server binaries were found under /usr/lib/postgresql'); }
   return bin;
