@@ -18,7 +18,8 @@ const cli = (args: string[], env: Record<string, string> = {}) =>
 describe('the command line', () => {
   it('`npm start` builds if needed, makes its data folder, and prints exactly "listening on http://HOST:PORT"', async () => {
     const cwd = mkdtempSync(path.join(os.tmpdir(), 'candor-start-'));
-    const child = spawn('npm', ['--prefix', ROOT, 'start', '--', '--port', '0', '--database', `sqlite:${path.join(cwd, 'data/candor.db')}`], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: npm runs the endpoint as a grandchild, and the whole group is stopped below.
+    const child = spawn('npm', ['--prefix', ROOT, 'start', '--', '--port', '0', '--database', `sqlite:${path.join(cwd, 'data/candor.db')}`], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let out = '';
     child.stdout.setEncoding('utf8');
     const line = await new Promise<string>((resolve, reject) => {
@@ -28,8 +29,17 @@ describe('the command line', () => {
     expect(line).toMatch(/^listening on http:\/\/127\.0\.0\.1:[0-9]{2,5}$/);
     expect((await send(line.slice('listening on '.length), { path: '/readyz' })).status).toBe(200);
     expect(existsSync(path.join(cwd, 'data/candor.db'))).toBe(true);
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    const exited = new Promise((r) => child.once('exit', r));
+    process.kill(-child.pid!, 'SIGTERM');
+    await exited;
+    // The endpoint itself stops too (it may take a moment to close): its port stops answering.
+    const deadline = Date.now() + 15_000;
+    let gone = false;
+    while (!gone && Date.now() < deadline) {
+      gone = await send(line.slice('listening on '.length), { path: '/healthz' }).then(() => false, (e: Error) => /ECONNREFUSED/.test(e.message));
+      if (!gone) { await new Promise((r) => setTimeout(r, 100)); }
+    }
+    expect(gone).toBe(true);
     rmSync(cwd, { recursive: true, force: true });
   });
 
