@@ -11,6 +11,11 @@ import { BUNDLE, ensureBuilt } from '../build.mjs';
 const LISTENING = /^listening on (http:\/\/\S+)$/m;
 const KEEP_STDERR = 256 * 1024;
 
+// Endpoints still running when this process exits (a test that forgot stop(), a failed assertion before
+// it) are killed with it, so that no suite leaves servers behind.
+const running = new Set();
+process.once('exit', () => { for (const child of running) { child.kill('SIGKILL'); } });
+
 /**
  * @param {import('./start-endpoint.d.mts').StartOptions} [options]
  * @returns {Promise<import('./start-endpoint.d.mts').RunningEndpoint>}
@@ -32,6 +37,7 @@ export async function startEndpoint(options = {}) {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
   let stdout = '';
   let stderr = '';
   child.stderr.setEncoding('utf8');
@@ -41,7 +47,7 @@ export async function startEndpoint(options = {}) {
     if (options.onStderr) { options.onStderr(chunk); }
   });
   child.stdout.setEncoding('utf8');
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => { running.delete(child); resolve({ code, signal }); }));
 
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`the endpoint did not print "listening on" within ${options.startTimeoutMs ?? 30_000} ms:\n${stderr}`)); }, options.startTimeoutMs ?? 30_000);
