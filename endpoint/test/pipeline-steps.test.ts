@@ -2,15 +2,16 @@
 // order of checks), clock-skew correction, measurements and their daily statistics.
 import { describe, expect, it } from 'vitest';
 import type { CandorEvent } from '../../generated/types';
-import { measurementsJson, measurementsOf } from '../src/analytics/measurements';
-import { nearestRank, statsOf, summarise } from '../src/analytics/summarise';
+import { measurementsOf } from '../src/analytics/measurements';
+import { dailyRollup, nearestRank, statsOf } from '../src/analytics/summarise';
 import { checkMediaType } from '../src/http/media-type';
 import { depthUpTo } from '../src/http/nesting';
 import { parseJsonBody } from '../src/http/parse-json';
 import { ProblemError } from '../src/http/problem';
 import { checkBatch } from '../src/ingest/check-batch';
 import { checkEvents } from '../src/ingest/check-events';
-import { correctedTime, dayOf, deliveryTimes } from '../src/ingest/delivery-times';
+import { dayOf } from '../src/calendar';
+import { correctedTime, deliveryTimes } from '../src/ingest/delivery-times';
 import { batchOf, newInstallation, performanceEvent, usageEvent } from './support/events';
 
 const problemOf = (work: () => unknown): { status: number; code: string; detail: string } => {
@@ -136,12 +137,12 @@ describe('clock-skew correction', () => {
 
 describe('measurements and daily statistics', () => {
   const inst = newInstallation();
-  it('takes the numbers each kind carries, and writes names such as __proto__ as data', () => {
+  it('takes the numbers each kind carries, names such as __proto__ included', () => {
     expect(measurementsOf(performanceEvent(inst, 12.5))).toEqual(new Map([['value', 12.5]]));
     const usage = usageEvent(inst, 3, Date.now(), {}) as any;
     usage.data.measurements = JSON.parse('{"__proto__": 2, "constructor": 3}');
-    expect(measurementsJson(measurementsOf(usage))).toBe('{"__proto__":2,"constructor":3}');
-    expect(measurementsOf({ ...usageEvent(inst), data: {} } as CandorEvent)).toBeNull();
+    expect([...measurementsOf(usage)]).toEqual([['__proto__', 2], ['constructor', 3]]);
+    expect(measurementsOf({ ...usageEvent(inst), data: {} } as CandorEvent).size).toBe(0);
   });
 
   it('computes nearest-rank percentiles', () => {
@@ -152,18 +153,25 @@ describe('measurements and daily statistics', () => {
     expect(nearestRank([1, 2, 3, 4], 51)).toBe(3);
   });
 
-  it('summarises a day: events, distinct installations, and at most 64 measurements, those with the most values', () => {
+  it('rolls up a day per extension and name: events, distinct installations, at most 64 measurements (those with the most values)', () => {
+    const other = newInstallation();
     const many = Object.fromEntries(Array.from({ length: 70 }, (_, k) => [`m${String(k).padStart(2, '0')}`, k]));
-    const inputs = [
-      { installationId: 'a', measures: JSON.stringify(many) },
-      { installationId: 'a', measures: '{"m69":1,"m68":2}' },
-      { installationId: 'b', measures: null },
-    ];
-    const row = summarise({ day: '2026-01-01', source: 'x.y', name: 'e' }, inputs, 7);
-    const measurements = JSON.parse(row.measurements);
-    expect([row.events, row.installations, row.computedAt]).toEqual([3, 2, 7]);
+    const day = dailyRollup('2026-01-01', 7);
+    day.add(inst.installationId, JSON.stringify(usageEvent(inst, 0, Date.now(), many)));
+    day.add(inst.installationId, JSON.stringify(usageEvent(inst, 1, Date.now(), { m69: 1, m68: 2 })));
+    day.add(other.installationId, JSON.stringify(usageEvent(other, 0)));
+    day.add(other.installationId, JSON.stringify(performanceEvent(other, 5)));
+    const rows = day.finish();
+    expect(rows.map((r) => [r.day, r.source, r.name, r.events, r.installations, r.computedAt])).toEqual([
+      ['2026-01-01', 'candor.candor', 'candor.command', 3, 2, 7],
+      ['2026-01-01', 'candor.candor', 'candor.flush', 1, 1, 7],
+    ]);
+    const measurements = JSON.parse(rows[0]!.measurements);
     expect(Object.keys(measurements)).toHaveLength(64);
+    // `items` (every usage event has it) and m68/m69 (two values each) outrank the measurements seen once.
+    expect(measurements.items.count).toBe(3);
     expect(measurements.m69).toEqual({ count: 2, min: 1, max: 69, p50: 1, p95: 69, p99: 69 });
     expect(Object.keys(measurements)).toEqual([...Object.keys(measurements)].sort());
+    expect(JSON.parse(rows[1]!.measurements)).toEqual({ value: { count: 1, min: 5, max: 5, p50: 5, p95: 5, p99: 5 } });
   });
 });

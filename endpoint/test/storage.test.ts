@@ -2,7 +2,7 @@
 // export order and paging, deletion, retention, the daily roll-up, and (on PostgreSQL) concurrent writers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CandorEvent } from '../../generated/types';
-import { summarise } from '../src/analytics/summarise';
+import { dailyRollup } from '../src/analytics/summarise';
 import { checkEvents } from '../src/ingest/check-events';
 import { enrich } from '../src/ingest/enrich';
 import { readDatabase } from '../src/config/options';
@@ -102,7 +102,7 @@ describe.each(DATABASES)('storage on %s', (kind) => {
     await ingest(storage, a, rows(a, [performanceEvent(a, 7, 0, now - DAY)], now));
     await ingest(storage, a, rows(a, Array.from({ length: 60 }, (_, k) => performanceEvent(a, k + 1, k, now)), now));
     await ingest(storage, b, rows(b, Array.from({ length: 40 }, (_, k) => performanceEvent(b, k + 61, k, now)), now));
-    await storage.rollUp('2000-01-01', (k, inputs) => summarise(k, inputs, now));
+    await storage.rollUp('2000-01-01', (day) => dailyRollup(day, now));
     const got = await storage.dailyRollups({ from: '2030-01-09', to: '2030-01-10', limit: 10 });
     expect(got.map((r) => ({ ...r, measurements: JSON.parse(r.measurements) }))).toEqual([
       { day: '2030-01-09', source: 'candor.candor', name: 'candor.flush', events: 1, installations: 1, computedAt: now, measurements: { value: { count: 1, min: 7, max: 7, p50: 7, p95: 7, p99: 7 } } },
@@ -112,7 +112,7 @@ describe.each(DATABASES)('storage on %s', (kind) => {
 
     // Deleting an installation rolls its days up again without it.
     await storage.deleteInstallation(b.installationId, () => true);
-    await storage.rollUp('2000-01-01', (k, inputs) => summarise(k, inputs, now + 1));
+    await storage.rollUp('2000-01-01', (day) => dailyRollup(day, now + 1));
     const [, day2] = await storage.dailyRollups({ from: '2030-01-09', to: '2030-01-10', limit: 10 });
     expect(day2).toMatchObject({ events: 60, installations: 1, computedAt: now + 1 });
 
@@ -126,7 +126,7 @@ describe.each(DATABASES)('storage on %s', (kind) => {
     const now = Date.parse('1990-03-10T12:00:00.000Z');
     const inst = newInstallation();
     await ingest(storage, inst, rows(inst, [usageEvent(inst, 0, now - 3 * DAY), usageEvent(inst, 1, now - DAY), usageEvent(inst, 2, now)], now));
-    await storage.rollUp('1990-01-01', (k, inputs) => summarise(k, inputs, now));
+    await storage.rollUp('1990-01-01', (day) => dailyRollup(day, now));
     expect(await storage.deleteEventsBefore('1990-03-09')).toBe(1);
     expect((await storage.exportPage(inst.installationId, undefined, 10)).map((r) => r.correctedAt)).toEqual([now - DAY, now]);
     // A late event for the expired day is marked, but the roll-up of a day before the oldest kept one is not redone.

@@ -6,7 +6,7 @@ import type { DailyRollUps } from '../../../generated/types';
 import envelope from '../../../schemas/event/envelope.schema.json';
 import type { Maintenance } from '../analytics/maintenance';
 import { ProblemError } from '../http/problem';
-import { dayOf, isoTime } from '../ingest/delivery-times';
+import { dayOf, isoTime } from '../calendar';
 import type { RollupKey, Storage } from '../storage/storage';
 
 const DAY = new RegExp(envelope.$defs.day.pattern);

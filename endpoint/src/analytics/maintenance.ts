@@ -4,8 +4,8 @@
 // run is logged and retried at the next interval, never fatal.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Storage } from '../storage/storage';
-import { dayOf } from '../ingest/delivery-times';
-import { summarise } from './summarise';
+import { dayOf } from '../calendar';
+import { dailyRollup } from './summarise';
 
 const DAY_MS = 86_400_000;
 
@@ -73,6 +73,6 @@ export class Maintenance {
   }
 
   private rollUp(): Promise<number> {
-    return this.storage.rollUp(this.oldestKeptDay(), (key, inputs) => summarise(key, inputs, this.now()));
+    return this.storage.rollUp(this.oldestKeptDay(), (day) => dailyRollup(day, this.now()));
   }
 }

@@ -1,13 +1,13 @@
-// Which numbers of an event the daily roll-up summarises, by kind. Kept with the event when it is
-// stored, so that the roll-up never parses whole events.
+// Which numbers of an event the daily roll-up summarises, by kind.
 import type { CandorEvent } from '../../../generated/types';
 
-/** The event's measurements, name → value, or null when it has none. */
-export function measurementsOf(event: CandorEvent): Map<string, number> | null {
+/** The event's measurements, name → value (a Map: names may be `constructor` or `__proto__`). */
+export function measurementsOf(event: CandorEvent): Map<string, number> {
   const out = new Map<string, number>();
   const put = (name: string, value: number | undefined) => { if (typeof value === 'number' && Number.isFinite(value)) { out.set(name, value); } };
   switch (event.kind) {
     case 'usage':
+      // Object.entries, not indexing: JSON.parse makes a `__proto__` member an own property.
       for (const [name, value] of Object.entries(event.data.measurements ?? {})) { put(name, value); }
       break;
     case 'performance': put('value', event.data.value); break;
@@ -17,13 +17,5 @@ export function measurementsOf(event: CandorEvent): Map<string, number> | null {
     case 'dailyAggregate': put('count', event.data.count); break;
     case 'error': break;
   }
-  return out.size > 0 ? out : null;
-}
-
-/** As stored: a JSON object (names may be `constructor` or `__proto__`, so it is written from a Map). */
-export function measurementsJson(measurements: Map<string, number> | null): string | null {
-  if (measurements === null) { return null; }
-  let json = '{';
-  for (const [name, value] of measurements) { json += `${json.length > 1 ? ',' : ''}${JSON.stringify(name)}:${JSON.stringify(value)}`; }
-  return `${json}}`;
+  return out;
 }

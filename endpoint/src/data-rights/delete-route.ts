@@ -3,7 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DeletionReceipt } from '../../../generated/types';
 import { newEventId } from '../../../protocol/ids';
-import { isoTime } from '../ingest/delivery-times';
+import { isoTime } from '../calendar';
 import type { Storage } from '../storage/storage';
 import { checkInstallationId, notFound, presentedSecret, proves, wrongSecret } from './ownership';
 

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CandorEvent, Export } from '../../../generated/types';
 import envelope from '../../../schemas/event/envelope.schema.json';
 import { ProblemError } from '../http/problem';
-import { isoTime } from '../ingest/delivery-times';
+import { isoTime } from '../calendar';
 import type { Storage } from '../storage/storage';
 import { checkInstallationId, notFound, presentedSecret, proves, wrongSecret } from './ownership';
 

@@ -16,7 +16,8 @@ import type { Metrics } from '../metrics';
 import type { Storage } from '../storage/storage';
 import { checkBatch } from './check-batch';
 import { checkEvents } from './check-events';
-import { deliveryTimes, isoTime } from './delivery-times';
+import { isoTime } from '../calendar';
+import { deliveryTimes } from './delivery-times';
 import { enrich } from './enrich';
 
 export interface BatchDeps {

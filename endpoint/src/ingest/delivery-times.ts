@@ -24,12 +24,3 @@ export function correctedTime(timestamp: string, times: DeliveryTimes): number {
   const corrected = times.receivedAt - (times.sentAt - Date.parse(timestamp));
   return Math.min(LATEST, Math.max(EARLIEST, corrected));
 }
-
-/** `YYYY-MM-DD` (UTC) of a time. */
-export function dayOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-export function isoTime(ms: number): string {
-  return new Date(ms).toISOString();
-}

@@ -1,22 +1,21 @@
 // The one storage interface. Two implementations, SQLite (embedded, the default) and PostgreSQL (shared by
 // several endpoint processes), run the same test suite. Times are milliseconds since the epoch; days are
 // UTC `YYYY-MM-DD` of an event's corrected time.
+//
+// An event is stored as little as the routes need: its ids, the three times of PROTOCOL.md §4 and its
+// JSON text, verbatim. Everything else (name, extension, measurements) stays inside that text; the daily
+// roll-up reads it from there, off the path of a batch, so that a batch writes narrow rows.
 
 /** One accepted event, as it is stored. */
 export interface EventRow {
   eventId: string;
-  kind: string;
-  name: string;
-  /** The reporting extension, `source.extension`. */
-  source: string;
-  day: string;
   receivedAt: number;
   sentAt: number;
   correctedAt: number;
+  /** UTC day of `correctedAt`: the roll-up marks it as changed. */
+  day: string;
   /** The event's compact JSON, kept as text: returned verbatim by the export, `\u0000` included. */
   json: string;
-  /** The event's measurements as a JSON object of numbers, or null when it has none. */
-  measures: string | null;
 }
 
 export interface IngestInput {
@@ -55,16 +54,16 @@ export interface RollupRow {
   computedAt: number;
 }
 
-/** What the roll-up reads of each event. */
-export interface RollupInput {
-  installationId: string;
-  measures: string | null;
-}
-
 export interface RollupKey {
   day: string;
   source: string;
   name: string;
+}
+
+/** Folds the events of one day, one at a time, into that day's roll-ups. */
+export interface DayAccumulator {
+  add(installationId: string, eventJson: string): void;
+  finish(): RollupRow[];
 }
 
 export interface RollupQuery {
@@ -93,12 +92,12 @@ export interface Storage {
   /** Deletes the events of days before `day`; returns how many. */
   deleteEventsBefore(day: string): Promise<number>;
   /**
-   * Recomputes, with `summarise`, the roll-up of every (day, source, name) marked as changed by a batch or
-   * a deletion since the last roll-up, and clears those marks, atomically with the recomputation. Keys
-   * with `day` before `oldestDay` are cleared without recomputing (their raw events are gone or going).
-   * Returns how many keys were recomputed.
+   * Recomputes the roll-ups of every day marked as changed (by a batch or a deletion) since the last
+   * roll-up — all events of the day through `accumulate(day)`, replacing the day's roll-ups — and clears
+   * those marks, atomically with the recomputation. Days before `oldestDay` are cleared without
+   * recomputing (their events are gone or going). Returns how many days were recomputed.
    */
-  rollUp(oldestDay: string, summarise: (key: RollupKey, inputs: RollupInput[]) => RollupRow): Promise<number>;
+  rollUp(oldestDay: string, accumulate: (day: string) => DayAccumulator): Promise<number>;
   dailyRollups(query: RollupQuery): Promise<RollupRow[]>;
   /** Resolves when the database answers a query. */
   ping(): Promise<void>;

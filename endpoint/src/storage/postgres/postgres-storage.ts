@@ -1,12 +1,14 @@
 // Storage on PostgreSQL (the `pg` client), shared by any number of endpoint processes. A batch is one
-// statement: it records or checks the installation's owner (holding a share lock on its row, so that a
+// prepared statement: it checks the installation's owner (holding a share lock on its row, so that a
 // concurrent deletion waits or is waited for), inserts the new events with ON CONFLICT DO NOTHING, and
-// marks their days for the roll-up. Every statement commits before the answer, so a 200 is durable.
+// marks their days for the roll-up; the first batch of an installation records its owner instead. Every
+// statement commits before the answer, so a 200 is durable.
 import pg from 'pg';
+import { dayOf, dayRange } from '../../calendar';
 import { sameHash } from '../same-hash';
 import {
-  DatabaseUnavailableError, type DeleteOutcome, type ExportRow, type IngestInput, type IngestOutcome,
-  type RollupInput, type RollupKey, type RollupQuery, type RollupRow, type Storage,
+  type DayAccumulator, DatabaseUnavailableError, type DeleteOutcome, type ExportRow, type IngestInput, type IngestOutcome,
+  type RollupQuery, type RollupRow, type Storage,
 } from '../storage';
 import { MIGRATIONS } from './migrations';
 
@@ -14,8 +16,42 @@ import { MIGRATIONS } from './migrations';
 const MIGRATION_LOCK = 0x43616e64;
 const ROLLUP_LOCK = 0x43616e65;
 
-const INGEST = `
-WITH new_owner AS (
+/**
+ * The rows of a batch as VALUES: the installation and the two delivery times are parameters shared by
+ * every row; each event adds its id, corrected time and text. With the owner check, the insert and the
+ * marks in one statement, a batch is one round trip. Prepared once per batch size on each connection.
+ */
+function eventRows(count: number): string {
+  return Array.from({ length: count }, (_, i) => `($1::uuid, $${6 + 3 * i}::uuid, $3::bigint, $4::bigint, $${7 + 3 * i}::bigint, $${8 + 3 * i})`).join(',');
+}
+
+const INSERT_AND_MARK = (count: number) => `
+inserted AS (
+  INSERT INTO events (installation_id, event_id, received_at, sent_at, corrected_at, event)
+  SELECT * FROM (VALUES ${eventRows(count)}) AS v
+  WHERE EXISTS (SELECT 1 FROM owner WHERE owner_key_hash = $2)
+  ON CONFLICT (installation_id, event_id) DO NOTHING
+  RETURNING event_id
+), marked AS (
+  -- The days of the batch, marked if anything was stored: a day of duplicates only is recomputed for nothing, harmlessly.
+  INSERT INTO rollup_pending (day) SELECT unnest($5::text[]) WHERE EXISTS (SELECT 1 FROM inserted)
+)
+SELECT (SELECT owner_key_hash FROM owner) AS owner, (SELECT coalesce(array_agg(event_id::text), '{}') FROM inserted) AS inserted`;
+
+/**
+ * The common case: a known installation. The share lock on its row makes a concurrent deletion wait for
+ * this batch (or this batch wait for it, and then find no owner).
+ */
+const INGEST_KNOWN = (count: number) => `
+WITH owner AS (SELECT owner_key_hash FROM installations WHERE installation_id = $1 FOR SHARE),
+${INSERT_AND_MARK(count)}`;
+
+/** The first batch of an installation (or a race between two): records the owner if none is held. */
+const INGEST_FIRST = (count: number) => `
+WITH ${OWNER_OF_FIRST},
+${INSERT_AND_MARK(count)}`;
+
+const OWNER_OF_FIRST = `new_owner AS (
   INSERT INTO installations (installation_id, owner_key_hash, first_seen_at) VALUES ($1, $2, $3)
   ON CONFLICT (installation_id) DO NOTHING
   RETURNING owner_key_hash
@@ -23,19 +59,11 @@ WITH new_owner AS (
   SELECT owner_key_hash FROM installations WHERE installation_id = $1 FOR SHARE
 ), owner AS (
   SELECT owner_key_hash FROM new_owner UNION ALL SELECT owner_key_hash FROM held_owner LIMIT 1
-), inserted AS (
-  INSERT INTO events (installation_id, event_id, kind, name, source, day, received_at, sent_at, corrected_at, event, measures)
-  SELECT $1, e.event_id, e.kind, e.name, e.source, e.day, e.received_at, e.sent_at, e.corrected_at, e.event, e.measures
-  FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::text[], $13::text[])
-    AS e(event_id, kind, name, source, day, received_at, sent_at, corrected_at, event, measures)
-  WHERE EXISTS (SELECT 1 FROM owner WHERE owner_key_hash = $2)
-  ON CONFLICT (installation_id, event_id) DO NOTHING
-  RETURNING event_id, day, source, name
-), pending AS (
-  INSERT INTO rollup_pending (day, source, name) SELECT DISTINCT day, source, name FROM inserted
-)
-SELECT (SELECT owner_key_hash FROM owner) AS owner,
-       (SELECT coalesce(array_agg(event_id::text), '{}') FROM inserted) AS inserted`;
+)`;
+
+/** A batch whose events were all refused still checks, or records, the owner (PROTOCOL.md §4 step 6). */
+const OWNER_ONLY_KNOWN = `SELECT owner_key_hash AS owner, '{}'::text[] AS inserted FROM installations WHERE installation_id = $1`;
+const OWNER_ONLY_FIRST = `WITH ${OWNER_OF_FIRST} SELECT (SELECT owner_key_hash FROM owner) AS owner, '{}'::text[] AS inserted`;
 
 export async function openPostgresStorage(url: string, poolSize: number): Promise<Storage> {
   const pool = new pg.Pool({
@@ -89,18 +117,25 @@ class PostgresStorage implements Storage {
 
   async ingest(input: IngestInput): Promise<IngestOutcome> {
     const e = input.events;
-    const params = [input.installationId, input.ownerKeyHash, input.receivedAt,
-      e.map((x) => x.eventId), e.map((x) => x.kind), e.map((x) => x.name), e.map((x) => x.source), e.map((x) => x.day),
-      e.map((x) => x.receivedAt), e.map((x) => x.sentAt), e.map((x) => x.correctedAt), e.map((x) => x.json), e.map((x) => x.measures)];
-    // A first batch of a new installation that races another one for the same id sees neither its own
-    // insert (it did nothing) nor the other's row (not in its snapshot): run it again, once, on a new snapshot.
-    for (let attempt = 0; ; attempt++) {
-      const { rows } = await this.query<{ owner: string | null; inserted: string[] }>(INGEST, params);
-      const owner = rows[0]?.owner ?? null;
-      if (owner === null && attempt === 0) { continue; }
-      if (owner === null || !sameHash(owner, input.ownerKeyHash)) { return { kind: 'forbidden' }; }
-      return { kind: 'stored', inserted: new Set(rows[0]!.inserted) };
+    const first = e[0];
+    const params: unknown[] = [input.installationId, input.ownerKeyHash, first?.receivedAt ?? input.receivedAt, first?.sentAt ?? input.receivedAt,
+      [...new Set(e.map((x) => x.day))]];
+    for (const x of e) { params.push(x.eventId, x.correctedAt, x.json); }
+    type Row = { owner: string | null; inserted: string[] };
+    const none = e.length === 0;
+    const known = none
+      ? await this.query<Row>({ name: 'candor-owner-known', text: OWNER_ONLY_KNOWN, values: [input.installationId] })
+      : await this.query<Row>({ name: `candor-ingest-known-${e.length}`, text: INGEST_KNOWN(e.length), values: params });
+    let row = known.rows[0];
+    // A first batch that races another one for the same new id sees neither its own insert (it did
+    // nothing) nor the other's row (not in its snapshot): run it again, once, on a new snapshot.
+    for (let attempt = 0; attempt < 2 && (row?.owner ?? null) === null; attempt++) {
+      row = (none
+        ? await this.query<Row>({ name: 'candor-owner-first', text: OWNER_ONLY_FIRST, values: params.slice(0, 3) })
+        : await this.query<Row>({ name: `candor-ingest-first-${e.length}`, text: INGEST_FIRST(e.length), values: params })).rows[0];
     }
+    if (!row || row.owner === null || !sameHash(row.owner, input.ownerKeyHash)) { return { kind: 'forbidden' }; }
+    return { kind: 'stored', inserted: new Set(row.inserted) };
   }
 
   async ownerKeyHash(installationId: string): Promise<string | undefined> {
@@ -121,7 +156,8 @@ class PostgresStorage implements Storage {
       const held = (await c.query<{ owner_key_hash: string }>('SELECT owner_key_hash FROM installations WHERE installation_id = $1 FOR UPDATE', [installationId])).rows[0];
       if (held === undefined) { return { kind: 'not_found' }; }
       if (!provesOwnership(held.owner_key_hash)) { return { kind: 'forbidden' }; }
-      await c.query('INSERT INTO rollup_pending (day, source, name) SELECT DISTINCT day, source, name FROM events WHERE installation_id = $1', [installationId]);
+      const times = (await c.query<{ corrected_at: number }>('SELECT DISTINCT corrected_at FROM events WHERE installation_id = $1', [installationId])).rows;
+      await c.query('INSERT INTO rollup_pending (day) SELECT unnest($1::text[])', [[...new Set(times.map((t) => dayOf(t.corrected_at)))]]);
       const deleted = await c.query('DELETE FROM events WHERE installation_id = $1', [installationId]);
       await c.query('DELETE FROM installations WHERE installation_id = $1', [installationId]);
       return { kind: 'deleted', events: deleted.rowCount ?? 0 };
@@ -129,39 +165,41 @@ class PostgresStorage implements Storage {
   }
 
   async deleteEventsBefore(day: string): Promise<number> {
+    const [before] = dayRange(day);
     let total = 0;
     for (;;) {
       // In chunks, so that no single transaction holds many row locks or a long snapshot.
-      const r = await this.query('DELETE FROM events WHERE ctid = ANY (ARRAY(SELECT ctid FROM events WHERE day < $1 LIMIT 5000))', [day]);
+      const r = await this.query('DELETE FROM events WHERE ctid = ANY (ARRAY(SELECT ctid FROM events WHERE corrected_at < $1 LIMIT 5000))', [before]);
       total += r.rowCount ?? 0;
       if ((r.rowCount ?? 0) === 0) { return total; }
     }
   }
 
-  async rollUp(oldestDay: string, summarise: (key: RollupKey, inputs: RollupInput[]) => RollupRow): Promise<number> {
+  async rollUp(oldestDay: string, accumulate: (day: string) => DayAccumulator): Promise<number> {
     return this.transaction(async (c) => {
       // One process rolls up at a time; the others wait here, then find the work done.
       await c.query('SELECT pg_advisory_xact_lock($1)', [ROLLUP_LOCK]);
       // Deletes the marks committed so far; a batch committing later keeps its own mark for the next run,
       // and the reads below, each on a newer snapshot, see every event whose mark was deleted here.
-      const keys = (await c.query<RollupKey>(`WITH taken AS (DELETE FROM rollup_pending RETURNING day, source, name)
-        SELECT DISTINCT day, source, name FROM taken WHERE day >= $1 ORDER BY day, source, name`, [oldestDay])).rows;
-      for (const key of keys) {
-        const inputs = (await c.query<{ installation_id: string; measures: string | null }>(
-          'SELECT installation_id::text, measures FROM events WHERE day = $1 AND source = $2 AND name = $3', [key.day, key.source, key.name]))
-          .rows.map((r) => ({ installationId: r.installation_id, measures: r.measures }));
-        if (inputs.length === 0) {
-          await c.query('DELETE FROM daily_rollups WHERE day = $1 AND source = $2 AND name = $3', [key.day, key.source, key.name]);
-          continue;
+      const days = (await c.query<{ day: string }>(`WITH taken AS (DELETE FROM rollup_pending RETURNING day)
+        SELECT DISTINCT day FROM taken WHERE day >= $1 ORDER BY day`, [oldestDay])).rows.map((r) => r.day);
+      for (const day of days) {
+        const accumulator = accumulate(day);
+        // A cursor, so that a day of many events passes through in slices, not all at once.
+        await c.query('DECLARE day_events NO SCROLL CURSOR FOR SELECT installation_id::text, event FROM events WHERE corrected_at >= $1 AND corrected_at < $2', dayRange(day));
+        for (;;) {
+          const { rows } = await c.query<{ installation_id: string; event: string }>('FETCH 2000 FROM day_events');
+          for (const r of rows) { accumulator.add(r.installation_id, r.event); }
+          if (rows.length < 2000) { break; }
         }
-        const row = summarise(key, inputs);
-        await c.query(`INSERT INTO daily_rollups (day, source, name, events, installations, measurements, computed_at)
-          VALUES ($1, $2, $3, $4, $5, $6, $7)
-          ON CONFLICT (day, source, name) DO UPDATE SET events = excluded.events, installations = excluded.installations,
-            measurements = excluded.measurements, computed_at = excluded.computed_at`,
-        [row.day, row.source, row.name, row.events, row.installations, row.measurements, row.computedAt]);
+        await c.query('CLOSE day_events');
+        await c.query('DELETE FROM daily_rollups WHERE day = $1', [day]);
+        for (const r of accumulator.finish()) {
+          await c.query(`INSERT INTO daily_rollups (day, source, name, events, installations, measurements, computed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+            [r.day, r.source, r.name, r.events, r.installations, r.measurements, r.computedAt]);
+        }
       }
-      return keys.length;
+      return days.length;
     });
   }
 
@@ -189,9 +227,9 @@ class PostgresStorage implements Storage {
     await this.pool.end();
   }
 
-  private async query<R extends pg.QueryResultRow>(text: string, params: unknown[]): Promise<pg.QueryResult<R>> {
+  private async query<R extends pg.QueryResultRow>(text: string | pg.QueryConfig, params?: unknown[]): Promise<pg.QueryResult<R>> {
     try {
-      return await this.pool.query<R>(text, params);
+      return typeof text === 'string' ? await this.pool.query<R>(text, params) : await this.pool.query<R>(text);
     } catch (error) {
       throw classify(error);
     }

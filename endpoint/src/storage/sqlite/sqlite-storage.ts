@@ -6,10 +6,11 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { dayOf, dayRange } from '../../calendar';
 import { sameHash } from '../same-hash';
 import {
-  DatabaseUnavailableError, type DeleteOutcome, type EventRow, type ExportRow, type IngestInput, type IngestOutcome,
-  type RollupInput, type RollupKey, type RollupQuery, type RollupRow, type Storage,
+  type DayAccumulator, DatabaseUnavailableError, type DeleteOutcome, type ExportRow, type IngestInput, type IngestOutcome,
+  type RollupQuery, type RollupRow, type Storage,
 } from '../storage';
 import { MIGRATIONS } from './migrations';
 
@@ -45,26 +46,23 @@ class SqliteStorage implements Storage {
     this.s = {
       owner: db.prepare<[string], { owner_key_hash: string }>('SELECT owner_key_hash FROM installations WHERE installation_id = ?'),
       addOwner: db.prepare('INSERT INTO installations (installation_id, owner_key_hash, first_seen_at) VALUES (?, ?, ?)'),
-      addEvent: db.prepare(`INSERT OR IGNORE INTO events
-        (installation_id, event_id, kind, name, source, day, received_at, sent_at, corrected_at, event, measures)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      markPending: db.prepare('INSERT OR IGNORE INTO rollup_pending (day, source, name) VALUES (?, ?, ?)'),
+      addEvent: db.prepare(`INSERT OR IGNORE INTO events (installation_id, event_id, received_at, sent_at, corrected_at, event)
+        VALUES (?, ?, ?, ?, ?, ?)`),
+      markDay: db.prepare('INSERT OR IGNORE INTO rollup_pending (day) VALUES (?)'),
       page: db.prepare<[string, string, number], { event_id: string; event: string; received_at: number; sent_at: number; corrected_at: number }>(
         `SELECT event_id, event, received_at, sent_at, corrected_at FROM events
          WHERE installation_id = ? AND event_id > ? ORDER BY event_id LIMIT ?`),
-      markInstallationDays: db.prepare('INSERT OR IGNORE INTO rollup_pending (day, source, name) SELECT DISTINCT day, source, name FROM events WHERE installation_id = ?'),
+      installationTimes: db.prepare<[string], { corrected_at: number }>('SELECT DISTINCT corrected_at FROM events WHERE installation_id = ?'),
       deleteEvents: db.prepare('DELETE FROM events WHERE installation_id = ?'),
       deleteOwner: db.prepare('DELETE FROM installations WHERE installation_id = ?'),
-      expireChunk: db.prepare('DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE day < ? LIMIT 5000)'),
-      nextPending: db.prepare<[], RollupKey>('SELECT day, source, name FROM rollup_pending ORDER BY day, source, name LIMIT 1'),
-      clearPending: db.prepare('DELETE FROM rollup_pending WHERE day = ? AND source = ? AND name = ?'),
-      rollupInputs: db.prepare<[string, string, string], { installation_id: string; measures: string | null }>(
-        'SELECT installation_id, measures FROM events WHERE day = ? AND source = ? AND name = ?'),
+      expireChunk: db.prepare('DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE corrected_at < ? LIMIT 5000)'),
+      nextDay: db.prepare<[], { day: string }>('SELECT day FROM rollup_pending ORDER BY day LIMIT 1'),
+      clearDay: db.prepare('DELETE FROM rollup_pending WHERE day = ?'),
+      dayEvents: db.prepare<[number, number], { installation_id: string; event: string }>(
+        'SELECT installation_id, event FROM events WHERE corrected_at >= ? AND corrected_at < ?'),
+      dropDay: db.prepare('DELETE FROM daily_rollups WHERE day = ?'),
       saveRollup: db.prepare(`INSERT INTO daily_rollups (day, source, name, events, installations, measurements, computed_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (day, source, name) DO UPDATE SET events = excluded.events, installations = excluded.installations,
-          measurements = excluded.measurements, computed_at = excluded.computed_at`),
-      dropRollup: db.prepare('DELETE FROM daily_rollups WHERE day = ? AND source = ? AND name = ?'),
+        VALUES (?, ?, ?, ?, ?, ?, ?)`),
     };
     this.ingestTx = db.transaction((input: IngestInput): IngestOutcome => {
       const held = this.s.owner.get(input.installationId);
@@ -74,23 +72,22 @@ class SqliteStorage implements Storage {
         return { kind: 'forbidden' };
       }
       const inserted = new Set<string>();
-      const days = new Map<string, EventRow>();
+      const days = new Set<string>();
       for (const e of input.events) {
-        const r = this.s.addEvent.run(input.installationId, e.eventId, e.kind, e.name, e.source, e.day,
-          e.receivedAt, e.sentAt, e.correctedAt, e.json, e.measures);
-        if (r.changes === 1) {
+        if (this.s.addEvent.run(input.installationId, e.eventId, e.receivedAt, e.sentAt, e.correctedAt, e.json).changes === 1) {
           inserted.add(e.eventId);
-          days.set(`${e.day}\u0000${e.source}\u0000${e.name}`, e);
+          days.add(e.day);
         }
       }
-      for (const e of days.values()) { this.s.markPending.run(e.day, e.source, e.name); }
+      for (const day of days) { this.s.markDay.run(day); }
       return { kind: 'stored', inserted };
     });
     this.deleteTx = db.transaction((installationId: string, proves: (held: string) => boolean): DeleteOutcome => {
       const held = this.s.owner.get(installationId);
       if (held === undefined) { return { kind: 'not_found' }; }
       if (!proves(held.owner_key_hash)) { return { kind: 'forbidden' }; }
-      this.s.markInstallationDays.run(installationId);
+      const days = new Set(this.s.installationTimes.all(installationId).map((r) => dayOf(r.corrected_at)));
+      for (const day of days) { this.s.markDay.run(day); }
       const events = this.s.deleteEvents.run(installationId).changes;
       this.s.deleteOwner.run(installationId);
       return { kind: 'deleted', events };
@@ -116,43 +113,36 @@ class SqliteStorage implements Storage {
   }
 
   async deleteEventsBefore(day: string): Promise<number> {
+    const [before] = dayRange(day);
     let total = 0;
     for (;;) {
       // In chunks, each its own short transaction, so that batches are not held up behind a long delete.
-      const n = guard(() => this.db.transaction(() => this.s.expireChunk.run(day).changes).immediate());
+      const n = guard(() => this.db.transaction(() => this.s.expireChunk.run(before).changes).immediate());
       total += n;
       if (n === 0) { return total; }
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
-  async rollUp(oldestDay: string, summarise: (key: RollupKey, inputs: RollupInput[]) => RollupRow): Promise<number> {
+  async rollUp(oldestDay: string, accumulate: (day: string) => DayAccumulator): Promise<number> {
     let recomputed = 0;
-    // One key per transaction: SQLite has one writer, and batches should not wait for a whole roll-up.
+    // One day per transaction: SQLite has one writer, and batches should not wait for a whole roll-up.
     for (;;) {
-      const outcome = this.rollUpOne(oldestDay, summarise);
+      const outcome = guard(() => this.db.transaction((): 'none' | 'cleared' | 'recomputed' => {
+        const next = this.s.nextDay.get();
+        if (next === undefined) { return 'none'; }
+        this.s.clearDay.run(next.day);
+        if (next.day < oldestDay) { return 'cleared'; }
+        const day = accumulate(next.day);
+        for (const row of this.s.dayEvents.iterate(...dayRange(next.day))) { day.add(row.installation_id, row.event); }
+        this.s.dropDay.run(next.day);
+        for (const r of day.finish()) { this.s.saveRollup.run(r.day, r.source, r.name, r.events, r.installations, r.measurements, r.computedAt); }
+        return 'recomputed';
+      }).immediate());
       if (outcome === 'none') { return recomputed; }
       if (outcome === 'recomputed') { recomputed++; }
       await new Promise((resolve) => setImmediate(resolve));
     }
-  }
-
-  private rollUpOne(oldestDay: string, summarise: (key: RollupKey, inputs: RollupInput[]) => RollupRow): 'none' | 'cleared' | 'recomputed' {
-    return guard(() => this.db.transaction((): 'none' | 'cleared' | 'recomputed' => {
-      const key = this.s.nextPending.get();
-      if (key === undefined) { return 'none'; }
-      this.s.clearPending.run(key.day, key.source, key.name);
-      if (key.day < oldestDay) { return 'cleared'; }
-      const inputs = this.s.rollupInputs.all(key.day, key.source, key.name)
-        .map((r) => ({ installationId: r.installation_id, measures: r.measures }));
-      if (inputs.length === 0) {
-        this.s.dropRollup.run(key.day, key.source, key.name);
-      } else {
-        const row = summarise(key, inputs);
-        this.s.saveRollup.run(row.day, row.source, row.name, row.events, row.installations, row.measurements, row.computedAt);
-      }
-      return 'recomputed';
-    }).immediate());
   }
 
   async dailyRollups(q: RollupQuery): Promise<RollupRow[]> {
