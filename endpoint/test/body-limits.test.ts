@@ -1,7 +1,6 @@
 // The body limits of PROTOCOL.md §4 step 3 over a real socket: size as sent (declared or streamed),
 // size after gzip (a bomb is refused without being inflated), bad gzip, slow and truncated bodies.
 import { createHash } from 'node:crypto';
-import { request } from 'node:http';
 import net from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,26 +8,39 @@ import { type RunningEndpoint, startEndpoint } from '../testing/start-endpoint.m
 import { batchOf, mixedEvents, newInstallation } from './support/events';
 import { postBatch, send } from './support/http';
 
-/** Sends the body in chunks without Content-Length (chunked transfer encoding). */
+/**
+ * Sends the body in chunks without Content-Length (chunked transfer encoding), over a raw socket, and
+ * resolves with the answer as soon as it is complete: the endpoint answers 413 before the body ends, and
+ * a client library might report its own failure to write the rest instead of the answer.
+ */
 function postChunked(url: string, chunks: Buffer[], headers: Record<string, string>): Promise<{ status: number; json: any }> {
   return new Promise((resolve, reject) => {
-    let answered = false;
-    const req = request(new URL('/v1/batch', url), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, agent: false }, (res) => {
-      answered = true;
-      const parts: Buffer[] = [];
-      res.on('data', (c: Buffer) => parts.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(parts).toString('utf8')) }));
-    });
-    // The answer comes before the whole body is written; once it has, the client may give up writing the
-    // rest (EPIPE), which is not the endpoint's failure.
-    req.on('error', (error) => { if (!answered) { reject(error); } });
-    void (async () => {
-      for (const c of chunks) {
-        if (req.destroyed) { return; }
-        if (!req.write(c)) { await new Promise((r) => req.once('drain', r)); }
+    const socket = net.connect(Number(new URL(url).port), '127.0.0.1');
+    let received = Buffer.alloc(0);
+    let done = false;
+    socket.on('error', (error) => { if (!done) { reject(error); } });
+    socket.on('data', (c: Buffer) => {
+      received = Buffer.concat([received, c]);
+      const text = received.toString('latin1');
+      const end = text.indexOf('\r\n\r\n');
+      const length = Number(/content-length: (\d+)/i.exec(text)?.[1] ?? NaN);
+      if (end >= 0 && received.length >= end + 4 + length) {
+        done = true;
+        resolve({ status: Number(text.slice(9, 12)), json: JSON.parse(received.subarray(end + 4, end + 4 + length).toString('utf8')) });
+        socket.destroy();
       }
-      req.end();
-    })().catch(() => {});
+    });
+    socket.once('connect', async () => {
+      const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+      socket.write(`POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n${extra}\r\n`);
+      for (const c of chunks) {
+        if (done || socket.destroyed) { return; }
+        socket.write(`${c.length.toString(16)}\r\n`);
+        socket.write(c);
+        if (!socket.write('\r\n')) { await new Promise((r) => socket.once('drain', r)); }
+      }
+      if (!done && !socket.destroyed) { socket.write('0\r\n\r\n'); }
+    });
   });
 }
 
