@@ -4,7 +4,8 @@
 //   sqlite    the same, and insert the events with better-sqlite3 (WAL, synchronous=NORMAL, one
 //             transaction per batch, INSERT OR IGNORE on the (installation, id) primary key);
 //   pg        the same, and insert them into PostgreSQL with one multi-row
-//             INSERT … ON CONFLICT DO NOTHING per batch (`pg-unnest`: the same with unnest() arrays).
+//             INSERT … ON CONFLICT DO NOTHING per batch; `pg-prepared`: the same statement prepared once
+//             per connection and batch size; `pg-unnest`: one INSERT … SELECT FROM unnest() of arrays.
 // Prints "listening on http://HOST:PORT" like the endpoint.
 import Database from 'better-sqlite3';
 import { createServer } from 'node:http';
@@ -26,7 +27,7 @@ async function makeStore(): Promise<Store> {
     const tx = db.transaction((events: Event[], raw: string[]) => { events.forEach((e, i) => insert.run(e.installationId, e.id, raw[i])); });
     return (events, raw) => tx(events, raw);
   }
-  if (mode === 'pg' || mode === 'pg-unnest') {
+  if (mode.startsWith('pg')) {
     const pool = new pg.Pool({ connectionString: database, max: 10 });
     await pool.query('CREATE TABLE IF NOT EXISTS events (installation_id uuid NOT NULL, event_id uuid NOT NULL, event text NOT NULL, PRIMARY KEY (installation_id, event_id))');
     if (mode === 'pg-unnest') {
@@ -37,8 +38,9 @@ async function makeStore(): Promise<Store> {
     }
     return async (events, raw) => {
       const values = events.map((_, i) => `($${3 * i + 1}, $${3 * i + 2}, $${3 * i + 3})`).join(',');
-      await pool.query(`INSERT INTO events (installation_id, event_id, event) VALUES ${values} ON CONFLICT DO NOTHING`,
-        events.flatMap((e, i) => [e.installationId, e.id, raw[i]]));
+      const text = `INSERT INTO events (installation_id, event_id, event) VALUES ${values} ON CONFLICT DO NOTHING`;
+      const params = events.flatMap((e, i) => [e.installationId, e.id, raw[i]]);
+      await (mode === 'pg-prepared' ? pool.query({ name: `insert-${events.length}`, text, values: params }) : pool.query(text, params));
     };
   }
   return () => {};

@@ -50,7 +50,7 @@ export function batchHandler(deps: BatchDeps) {
         throw new ProblemError(403, 'forbidden',
           'This installation is held with another ownerKeyHash; nothing was stored. A client that lost its owner secret must make a new installation id.');
       }
-      const accepted = outcome.inserted.size;
+      const accepted = outcome.accepted;
       const duplicates = verdicts.repeats + verdicts.candidates.length - accepted;
       deps.metrics.events.inc({ outcome: 'accepted' }, accepted);
       deps.metrics.events.inc({ outcome: 'duplicate' }, duplicates);

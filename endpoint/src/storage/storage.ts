@@ -27,10 +27,9 @@ export interface IngestInput {
 
 /**
  * `forbidden`: the installation is held with another owner key hash, and nothing was stored.
- * `stored`: the ids among the input's events that were new and are now committed; the others were
- * already stored.
+ * `stored`: how many of the input's events were new and are now committed; the others were already stored.
  */
-export type IngestOutcome = { kind: 'forbidden' } | { kind: 'stored'; inserted: ReadonlySet<string> };
+export type IngestOutcome = { kind: 'forbidden' } | { kind: 'stored'; accepted: number };
 
 export interface ExportRow {
   eventId: string;

@@ -36,7 +36,7 @@ inserted AS (
   -- The days of the batch, marked if anything was stored: a day of duplicates only is recomputed for nothing, harmlessly.
   INSERT INTO rollup_pending (day) SELECT unnest($5::text[]) WHERE EXISTS (SELECT 1 FROM inserted)
 )
-SELECT (SELECT owner_key_hash FROM owner) AS owner, (SELECT coalesce(array_agg(event_id::text), '{}') FROM inserted) AS inserted`;
+SELECT (SELECT owner_key_hash FROM owner) AS owner, (SELECT count(*) FROM inserted)::integer AS accepted`;
 
 /**
  * The common case: a known installation. The share lock on its row makes a concurrent deletion wait for
@@ -62,8 +62,8 @@ const OWNER_OF_FIRST = `new_owner AS (
 )`;
 
 /** A batch whose events were all refused still checks, or records, the owner (PROTOCOL.md §4 step 6). */
-const OWNER_ONLY_KNOWN = `SELECT owner_key_hash AS owner, '{}'::text[] AS inserted FROM installations WHERE installation_id = $1`;
-const OWNER_ONLY_FIRST = `WITH ${OWNER_OF_FIRST} SELECT (SELECT owner_key_hash FROM owner) AS owner, '{}'::text[] AS inserted`;
+const OWNER_ONLY_KNOWN = `SELECT owner_key_hash AS owner, 0 AS accepted FROM installations WHERE installation_id = $1`;
+const OWNER_ONLY_FIRST = `WITH ${OWNER_OF_FIRST} SELECT (SELECT owner_key_hash FROM owner) AS owner, 0 AS accepted`;
 
 export async function openPostgresStorage(url: string, poolSize: number): Promise<Storage> {
   const pool = new pg.Pool({
@@ -121,7 +121,7 @@ class PostgresStorage implements Storage {
     const params: unknown[] = [input.installationId, input.ownerKeyHash, first?.receivedAt ?? input.receivedAt, first?.sentAt ?? input.receivedAt,
       [...new Set(e.map((x) => x.day))]];
     for (const x of e) { params.push(x.eventId, x.correctedAt, x.json); }
-    type Row = { owner: string | null; inserted: string[] };
+    type Row = { owner: string | null; accepted: number };
     const none = e.length === 0;
     const known = none
       ? await this.query<Row>({ name: 'candor-owner-known', text: OWNER_ONLY_KNOWN, values: [input.installationId] })
@@ -135,7 +135,7 @@ class PostgresStorage implements Storage {
         : await this.query<Row>({ name: `candor-ingest-first-${e.length}`, text: INGEST_FIRST(e.length), values: params })).rows[0];
     }
     if (!row || row.owner === null || !sameHash(row.owner, input.ownerKeyHash)) { return { kind: 'forbidden' }; }
-    return { kind: 'stored', inserted: new Set(row.inserted) };
+    return { kind: 'stored', accepted: row.accepted };
   }
 
   async ownerKeyHash(installationId: string): Promise<string | undefined> {

@@ -71,16 +71,16 @@ class SqliteStorage implements Storage {
       } else if (!sameHash(held.owner_key_hash, input.ownerKeyHash)) {
         return { kind: 'forbidden' };
       }
-      const inserted = new Set<string>();
+      let accepted = 0;
       const days = new Set<string>();
       for (const e of input.events) {
         if (this.s.addEvent.run(input.installationId, e.eventId, e.receivedAt, e.sentAt, e.correctedAt, e.json).changes === 1) {
-          inserted.add(e.eventId);
+          accepted++;
           days.add(e.day);
         }
       }
       for (const day of days) { this.s.markDay.run(day); }
-      return { kind: 'stored', inserted };
+      return { kind: 'stored', accepted };
     });
     this.deleteTx = db.transaction((installationId: string, proves: (held: string) => boolean): DeleteOutcome => {
       const held = this.s.owner.get(installationId);
