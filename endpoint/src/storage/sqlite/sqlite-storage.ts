@@ -2,7 +2,7 @@
 // synchronous=NORMAL makes a commit durable against a crash or kill of the process (the WAL is in the
 // operating system's hands once the transaction returns), though not against a power loss, which may
 // lose the last commits. Every write is one IMMEDIATE transaction, so two processes on one file wait for
-// each other (busy_timeout) instead of failing.
+// each other (busy_timeout) instead of failing. Checkpoints run in a worker thread (checkpointer.ts).
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import {
   type DayAccumulator, DatabaseUnavailableError, type DeleteOutcome, type ExportRow, type IngestInput, type IngestOutcome,
   type RollupQuery, type RollupRow, type Storage,
 } from '../storage';
+import { type Checkpointer, startCheckpointer } from './checkpointer';
 import { MIGRATIONS } from './migrations';
 
 export function openSqliteStorage(file: string): Storage {
@@ -21,7 +22,10 @@ export function openSqliteStorage(file: string): Storage {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  return new SqliteStorage(db);
+  if (file === ':memory:') { return new SqliteStorage(db, undefined); }
+  db.pragma('wal_autocheckpoint = 0');
+  const checkpointer = startCheckpointer(file, () => { if (db.open) { db.pragma('wal_autocheckpoint = 1000'); } });
+  return new SqliteStorage(db, checkpointer);
 }
 
 function migrate(db: Database.Database): void {
@@ -42,7 +46,7 @@ class SqliteStorage implements Storage {
   private readonly ingestTx;
   private readonly deleteTx;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: Database.Database, private readonly checkpointer: Checkpointer | undefined) {
     this.s = {
       owner: db.prepare<[string], { owner_key_hash: string }>('SELECT owner_key_hash FROM installations WHERE installation_id = ?'),
       addOwner: db.prepare('INSERT INTO installations (installation_id, owner_key_hash, first_seen_at) VALUES (?, ?, ?)'),
@@ -163,6 +167,7 @@ class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.db.open) { this.db.close(); }
   }
 }
