@@ -1,7 +1,7 @@
 // Assembles the endpoint: one fastify instance with the routes of PROTOCOL.md, their hooks (tokens, rate
 // limits), one error handler that turns every refusal into problem details, metrics and logs. Nothing
 // here decides about events; that is the pipeline in ingest/.
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { rollupsHandler } from './admin/rollups-route';
 import { Maintenance } from './analytics/maintenance';
 import type { Config } from './config/options';
@@ -59,7 +59,13 @@ export async function createEndpoint(config: Config, storage: Storage, logDestin
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
 
-  const clientGate = { onRequest: [async (r: FastifyRequest) => ingestToken.check(r.headers.authorization), async (r: FastifyRequest) => rateLimits.byAddress(r)] };
+  // One hook for both gates of the client routes, in callback style: it runs on every batch.
+  const clientGate = {
+    onRequest(request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) {
+      try { ingestToken.check(request.headers.authorization); } catch (error) { done(error as Error); return; }
+      rateLimits.byAddress(request).then(() => done(), done);
+    },
+  };
   const adminGate = (r: FastifyRequest) => adminToken.check(r.headers.authorization);
 
   app.post('/v1/batch', clientGate, batchHandler({
@@ -83,17 +89,18 @@ export async function createEndpoint(config: Config, storage: Storage, logDestin
   });
 
   // While shutting down, every answer closes its connection, so that the server can finish closing.
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (admission.isClosing) { reply.header('connection', 'close'); }
-    return payload;
+    done(null, payload);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.requests.inc({ route, status: String(reply.statusCode) });
     metrics.duration.observe({ route }, reply.elapsedTime / 1000);
     const level = reply.statusCode >= 500 ? 'error' : reply.statusCode >= 400 ? 'info' : 'debug';
     request.log[level]({ req: request, res: reply, ms: Math.round(reply.elapsedTime) }, 'answered');
+    done();
   });
 
   return { app, admission, maintenance, metrics };
