@@ -110,31 +110,42 @@ async function migrate(pool: pg.Pool): Promise<void> {
   }
 }
 
+/** How many installations a process remembers having seen (it forgets them all past that). */
+const SEEN_LIMIT = 100_000;
+
 class PostgresStorage implements Storage {
   readonly dialect = 'postgres' as const;
+  /**
+   * Installations this process has stored for: their next batch takes the fast statement first. Only a
+   * choice of statement: both check the owner in the database, so a stale entry costs a retry, never
+   * correctness.
+   */
+  private readonly seen = new Set<string>();
 
   constructor(private readonly pool: pg.Pool) {}
 
   async ingest(input: IngestInput): Promise<IngestOutcome> {
     const e = input.events;
-    const first = e[0];
-    const params: unknown[] = [input.installationId, input.ownerKeyHash, first?.receivedAt ?? input.receivedAt, first?.sentAt ?? input.receivedAt,
+    const head = e[0];
+    const params: unknown[] = [input.installationId, input.ownerKeyHash, head?.receivedAt ?? input.receivedAt, head?.sentAt ?? input.receivedAt,
       [...new Set(e.map((x) => x.day))]];
     for (const x of e) { params.push(x.eventId, x.correctedAt, x.json); }
     type Row = { owner: string | null; accepted: number };
     const none = e.length === 0;
-    const known = none
+    const known = async () => (none
       ? await this.query<Row>({ name: 'candor-owner-known', text: OWNER_ONLY_KNOWN, values: [input.installationId] })
-      : await this.query<Row>({ name: `candor-ingest-known-${e.length}`, text: INGEST_KNOWN(e.length), values: params });
-    let row = known.rows[0];
-    // A first batch that races another one for the same new id sees neither its own insert (it did
-    // nothing) nor the other's row (not in its snapshot): run it again, once, on a new snapshot.
-    for (let attempt = 0; attempt < 2 && (row?.owner ?? null) === null; attempt++) {
-      row = (none
-        ? await this.query<Row>({ name: 'candor-owner-first', text: OWNER_ONLY_FIRST, values: params.slice(0, 3) })
-        : await this.query<Row>({ name: `candor-ingest-first-${e.length}`, text: INGEST_FIRST(e.length), values: params })).rows[0];
-    }
+      : await this.query<Row>({ name: `candor-ingest-known-${e.length}`, text: INGEST_KNOWN(e.length), values: params })).rows[0];
+    const first = async () => (none
+      ? await this.query<Row>({ name: 'candor-owner-first', text: OWNER_ONLY_FIRST, values: params.slice(0, 3) })
+      : await this.query<Row>({ name: `candor-ingest-first-${e.length}`, text: INGEST_FIRST(e.length), values: params })).rows[0];
+    let row = this.seen.has(input.installationId) ? await known() : undefined;
+    // The first statement records a new owner or checks a held one. A first batch that races another one
+    // for the same new id sees neither its own insert (it did nothing) nor the other's row (not in its
+    // snapshot): run it again, once, on a new snapshot.
+    for (let attempt = 0; attempt < 2 && (row?.owner ?? null) === null; attempt++) { row = await first(); }
     if (!row || row.owner === null || !sameHash(row.owner, input.ownerKeyHash)) { return { kind: 'forbidden' }; }
+    if (this.seen.size >= SEEN_LIMIT) { this.seen.clear(); }
+    this.seen.add(input.installationId);
     return { kind: 'stored', accepted: row.accepted };
   }
 
