@@ -7,7 +7,15 @@ import { depthUpTo } from './nesting';
 import { ProblemError } from './problem';
 
 /** An escaped surrogate in the text: only then can a parsed string hold a lone one. */
-const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/;
+const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/g;
+
+function hasEscapedSurrogate(text: string): boolean {
+  // Most bodies have no \u escape at all: indexOf finds that faster than the regular expression.
+  const first = text.indexOf('\\u');
+  if (first < 0) { return false; }
+  ESCAPED_SURROGATE.lastIndex = first;
+  return ESCAPED_SURROGATE.test(text);
+}
 
 export interface ParsedBody {
   value: unknown;
@@ -31,7 +39,7 @@ export function parseJsonBody(bytes: Buffer): ParsedBody {
   if (depth > MAX_BODY_DEPTH) {
     throw invalid(`The body nests objects and arrays deeper than ${MAX_BODY_DEPTH} levels.`);
   }
-  if (ESCAPED_SURROGATE.test(text)) {
+  if (hasEscapedSurrogate(text)) {
     const where = loneSurrogateAt(value);
     if (where !== undefined) {
       throw invalid(`The string at ${where || '/'} holds a lone UTF-16 surrogate (\\uD800–\\uDFFF without its pair), which is not a Unicode character.`);
