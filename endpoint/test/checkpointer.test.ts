@@ -1,7 +1,7 @@
 // WAL checkpoints in a worker thread, on a real SQLite file: the worker copies the WAL into the database
 // while the writer never checkpoints, truncates the WAL when stopped, and reports its own failure.
 import Database from 'better-sqlite3';
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +29,7 @@ describe('the checkpointer', () => {
     expect(failed).toBe(false);
     expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 2000 });
     db.close();
+    rmSync(path.dirname(file), { recursive: true, force: true });
   });
 
   it('reports a worker that cannot run, so that the writer checkpoints again', async () => {

@@ -85,9 +85,11 @@ describe('the command line', () => {
 
   it('says so and exits 1 when the port is taken', async () => {
     const endpoint = await startEndpoint();
-    const result = cli(['--port', new URL(endpoint.url).port, '--database', `sqlite:${path.join(mkdtempSync(path.join(os.tmpdir(), 'candor-')), 'x.db')}`]);
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'candor-cli-'));
+    const result = cli(['--port', new URL(endpoint.url).port, '--database', `sqlite:${path.join(folder, 'x.db')}`]);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/);
     await endpoint.stop();
+    rmSync(folder, { recursive: true, force: true });
   });
 });

@@ -1,7 +1,9 @@
 // The endpoint over time: graceful shutdown with a request in flight, readiness when the database goes
 // away (and the 503 a batch then gets), and the scheduled retention and daily roll-up, read through the
 // admin route.
+import { rmSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import validateRollups from '../../generated/validators/daily-rollups.cjs';
@@ -41,6 +43,7 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('on %s', (signal) => {
     expect(exported.json().events).toHaveLength(10);
     await again.stop();
     await endpoint.stop();
+    rmSync(path.dirname(endpoint.database.slice('sqlite:'.length)), { recursive: true, force: true });
   });
 });
 
