@@ -568,6 +568,7 @@ export type ToWebviewMessage =
  * Every shape of the spec, by schema file.
  */
 export interface CandorSpec {
+  'daily-rollups'?: DailyRollUps;
   catalogue?: EventCatalogue;
   'daily-aggregate'?: DailyAggregateEvent;
   envelope?: EventEnvelope;
@@ -590,6 +591,85 @@ export interface CandorSpec {
   'reason-code'?: ReasonCode;
   'from-webview'?: FromWebviewMessage;
   'to-webview'?: ToWebviewMessage;
+}
+/**
+ * The body of a `200` answer to `GET /admin/v1/daily-rollups`, an administrative route of the reference endpoint that other endpoints need not have: for each UTC day (of the events' corrected time), extension and event name, how many events the endpoint stores, from how many distinct installations, and the statistics of each measurement. Computed on the endpoint from every installation's events; it holds no installation id and stays after the events themselves expire. Follow `nextCursor` until it is `null` to get the rest.
+ */
+export interface DailyRollUps {
+  /**
+   * The roll-ups of this page, ordered by day, then extension, then event name. At most 1000.
+   *
+   * @maxItems 1000
+   */
+  rollups: Rollup[];
+  /**
+   * An opaque string to pass as `cursor` for the next page, or `null` on the last page.
+   */
+  nextCursor: string | null;
+}
+/**
+ * One event (by extension and name) on one day.
+ */
+export interface Rollup {
+  /**
+   * A calendar day in UTC, `YYYY-MM-DD`.
+   */
+  day: string;
+  /**
+   * A VS Code extension id, `publisher.name`, in lower case.
+   */
+  source: string;
+  /**
+   * An event name: letters and digits in segments joined by `.`, `_`, `-` or `/`, starting with a letter, at most 128 characters.
+   */
+  name: string;
+  /**
+   * How many events of this name the endpoint stores for the day.
+   */
+  events: number;
+  /**
+   * From how many distinct installations they came.
+   */
+  installations: number;
+  /**
+   * For each measurement the events carried (a usage event's `measurements`, a performance event's `value`, a session's `durationMs`, a heartbeat's `intervalMs` and `activeMs`, a milestone's `msSinceInstall` and `msSincePrevious`, a daily aggregate's `count`), its statistics over the day. At most the 64 measurements with the most values. Empty when the events carried none.
+   */
+  measurements: {
+    [k: string]: Stats | undefined;
+  };
+  /**
+   * An RFC 3339 date-time in UTC (`Z`) with at most millisecond precision. The pattern rejects what it can; a receiver may also reject impossible dates such as 30 February.
+   */
+  computedAt: string;
+}
+/**
+ * Statistics of one measurement over a day: how many values, the smallest and largest, and the 50th, 95th and 99th percentiles (nearest-rank).
+ */
+export interface Stats {
+  /**
+   * How many values were measured.
+   */
+  count: number;
+  /**
+   * A finite number within ±10^15.
+   */
+  min: number;
+  /**
+   * A finite number within ±10^15.
+   */
+  max: number;
+  /**
+   * A finite number within ±10^15.
+   */
+  p50: number;
+  /**
+   * A finite number within ±10^15.
+   */
+  p95: number;
+  /**
+   * A finite number within ±10^15.
+   */
+  p99: number;
 }
 /**
  * The list of events an extension may send through Candor, with what each event and each of its fields means. An extension registers its catalogue before it sends; Candor refuses any event that the catalogue does not declare or whose fields break the declared schema, and the preview explains every field from it. Fields that could hold a user's content (`CustomerContent`) cannot be declared.
@@ -772,35 +852,6 @@ export interface EventEnvelope {
    * The content of the event. Its fields depend on `kind`; each kind's schema defines them.
    */
   data: {};
-}
-/**
- * Statistics of one measurement over a day: how many values, the smallest and largest, and the 50th, 95th and 99th percentiles (nearest-rank).
- */
-export interface Stats {
-  /**
-   * How many values were measured.
-   */
-  count: number;
-  /**
-   * A finite number within ±10^15.
-   */
-  min: number;
-  /**
-   * A finite number within ±10^15.
-   */
-  max: number;
-  /**
-   * A finite number within ±10^15.
-   */
-  p50: number;
-  /**
-   * A finite number within ±10^15.
-   */
-  p95: number;
-  /**
-   * A finite number within ±10^15.
-   */
-  p99: number;
 }
 /**
  * Named numbers that the sending extension declared for this event in its catalogue, such as a duration or a count. At most 32.

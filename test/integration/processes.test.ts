@@ -1,9 +1,8 @@
 // Real processes on one storage folder: a window killed with SIGKILL in the middle of a delivery, and two
 // windows writing and delivering at the same time. Every event a process accepted must be stored at the
 // endpoint exactly once, and no window may deliver another window's event. The endpoint is the reference
-// endpoint when this checkout has it (read back through its export route), else a protocol server; a
-// proxy in front of it sees every batch on the wire.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+// endpoint (read back through its export route); a proxy in front of it sees every batch on the wire.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,16 +14,13 @@ import { httpTransport } from '../../extension/node/http-transport';
 import { lazyValidators } from '../../extension/node/node-environment';
 import { runChild } from '../support/child';
 import { FaultProxy } from '../support/fault-proxy';
-import { ProtocolServer } from '../support/protocol-server';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(__dirname, '../..');
 const HELPER = path.join(process.env.CANDOR_ENDPOINT_DIR ?? path.join(ROOT, 'endpoint'), 'testing/start-endpoint.mjs');
-const REAL = existsSync(HELPER);
 const validators = lazyValidators((name) => require(`../../generated/validators/${name}.cjs`));
 
 let dir: string;
-let server: ProtocolServer | undefined;
 let endpoint: { url: string; stop(): Promise<unknown> } | undefined;
 let proxy: FaultProxy;
 /** Event ids in every batch the endpoint answered 200 for (a retry of a committed batch appears twice). */
@@ -32,16 +28,9 @@ let wire: string[];
 
 beforeEach(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'candor-processes-'));
-  let upstream: string;
-  if (REAL) {
-    const { startEndpoint } = (await import(pathToFileURL(HELPER).href)) as { startEndpoint: (o?: object) => Promise<{ url: string; stop(): Promise<unknown> }> };
-    endpoint = await startEndpoint();
-    upstream = endpoint.url.replace(/\/?$/, '/');
-  } else {
-    server = new ProtocolServer();
-    await server.start();
-    upstream = server.url;
-  }
+  const { startEndpoint } = (await import(pathToFileURL(HELPER).href)) as { startEndpoint: (o?: object) => Promise<{ url: string; stop(): Promise<unknown> }> };
+  endpoint = await startEndpoint();
+  const upstream = endpoint.url.replace(/\/?$/, '/');
   wire = [];
   proxy = new FaultProxy(upstream);
   proxy.onExchange = (batch, status) => { if (status === 200) { wire.push(...batch.events.map((e) => e.id)); } };
@@ -49,16 +38,14 @@ beforeEach(async () => {
 }, 120_000);
 afterEach(async () => {
   await proxy.stop();
-  await server?.stop();
   await endpoint?.stop();
-  server = undefined; endpoint = undefined;
+  endpoint = undefined;
   rmSync(dir, { recursive: true, force: true });
 });
 
 /** Every event id the endpoint stores for the storage's installation, with how many times. */
 async function stored(secrets: [string, string][]): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  if (server) { for (const [id, n] of server.stored) { counts.set(id, n); } return counts; }
   const identity = JSON.parse(readFileSync(path.join(dir, 'identity.json'), 'utf8')) as { installationId: string };
   const secret = new Map(secrets).get(ownerSecretKey(identity.installationId))!;
   const result = await exportInstallation(httpTransport, validators, { endpoint: proxy.url, installationId: identity.installationId, secret, token: undefined });
@@ -72,7 +59,7 @@ const queueLines = () => readdirSync(path.join(dir, 'queue'), { recursive: true,
   .filter((f) => f.endsWith('.jsonl') && !f.endsWith('ledger.jsonl'))
   .flatMap((f) => { try { return readFileSync(path.join(dir, 'queue', f), 'utf8').split('\n').slice(0, -1); } catch { return []; } });
 
-describe(`processes (against ${REAL ? 'the reference endpoint' : 'a protocol server'})`, () => {
+describe('processes, against the reference endpoint', () => {
   it.each([
     ['while the endpoint is storing a batch', 'store'],
     ['after the endpoint stored a batch, before the answer arrives', 'answer'],

@@ -1,8 +1,7 @@
 // The pipeline against the reference endpoint (endpoint/, started as an operator would, on a throwaway
 // SQLite file), through the fault-injecting proxy, on the real disk. What is stored is read back the way
-// a user reads it: through the export route, with the installation's owner secret. Skipped, saying so,
-// in a checkout without the endpoint.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+// a user reads it: through the export route, with the installation's owner secret..
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,13 +22,12 @@ const require = createRequire(import.meta.url);
 const ROOT = path.resolve(__dirname, '../..');
 /** The endpoint's own test helper; CANDOR_ENDPOINT_DIR may point at another checkout's endpoint/. */
 const HELPER = path.join(process.env.CANDOR_ENDPOINT_DIR ?? path.join(ROOT, 'endpoint'), 'testing/start-endpoint.mjs');
-const available = existsSync(HELPER);
 const validators = lazyValidators((name) => require(`../../generated/validators/${name}.cjs`));
 
 interface Running { url: string; stop(signal?: string): Promise<unknown> }
 type Start = (options?: { port?: number; database?: string; keepDatabase?: boolean }) => Promise<Running>;
 
-describe.skipIf(!available)('against the reference endpoint, through a fault-injecting proxy', () => {
+describe('against the reference endpoint, through a fault-injecting proxy', () => {
   let start: Start;
   let endpoint: Running;
   let dir: string;
@@ -137,9 +135,3 @@ describe.skipIf(!available)('against the reference endpoint, through a fault-inj
     expect(doc.endpoint.installations.map((i) => i.status)).toEqual(['nothingStored']);
   }, 120_000);
 });
-
-if (!available) {
-  describe('against the reference endpoint', () => {
-    it.skip(`needs endpoint/testing/start-endpoint.mjs, which this checkout does not have yet (the loopback tests run against a protocol server meanwhile)`, () => {});
-  });
-}

@@ -1,0 +1,213 @@
+// `npm run bench -- endpoint`: the reference endpoint over loopback against references measured in the
+// same run on the same machine (see bare-server.ts and http-layer-server.ts), 10 connections, batches of
+// 50 realistic events with fresh ids (workload.ts). The load generator is autocannon, in this process:
+// it keeps its connections alive and measures latency with HDR histograms, and its per-request cost is
+// the same for the endpoint and for each reference.
+import autocannon from 'autocannon';
+import * as esbuild from 'esbuild';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createDatabase, startPostgresCluster } from '../../endpoint/testing/postgres-cluster.mjs';
+import { startEndpoint } from '../../endpoint/testing/start-endpoint.mjs';
+import { EVENTS_PER_BATCH, freshBatch, gzipPool } from './workload';
+
+interface Options { quick: boolean; durationSeconds?: number; root: string; cache: string }
+interface Row { figure: string; value: number; unit: string; reference?: string; referenceValue?: number; ratio?: number; target?: string; pass?: boolean }
+interface Server { url: string; pid: number | undefined; stop(): Promise<unknown> }
+interface Load { rate: number; p50: number; p99: number }
+
+const CONNECTIONS = 10;
+const TOKEN = 'bench-ingest-token-0123456789abcdef';
+const ENDPOINT_FLAGS = ['--rate-limit-address', '10000000', '--rate-limit-installation', '10000000'];
+
+/** Runs, alternating, each load against its server, `rounds` times; every run of every load. */
+async function alternate<const L extends readonly (() => Promise<Load>)[]>(loads: L, rounds: number): Promise<{ -readonly [K in keyof L]: Load[] }> {
+  const results: Load[][] = loads.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [k, run] of loads.entries()) { results[k]!.push(await run()); }
+  }
+  return results as { -readonly [K in keyof L]: Load[] };
+}
+
+const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+const medianRate = (runs: Load[]) => median(runs.map((r) => r.rate));
+const medianP99 = (runs: Load[]) => median(runs.map((r) => r.p99));
+/** The median of the ratios of runs made side by side: drift of the machine's other load cancels out. */
+const pairedRatio = (subject: Load[], reference: Load[]) => median(subject.map((s, i) => s.rate / reference[i]!.rate));
+
+export async function run(options: Options): Promise<{ title: string; rows: Row[] }> {
+  const seconds = options.durationSeconds ?? (options.quick ? 3 : 15);
+  // Each figure is the median of several runs, alternating with its reference, and each ratio the median
+  // of the ratios of neighbouring runs: the machine's other work drifts over minutes, and pairing the
+  // runs cancels most of that drift.
+  const rounds = options.quick ? 3 : 5;
+  const slice = Math.max(1, Math.round(seconds / rounds));
+  const rssSeconds = options.quick ? 15 : 60;
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'candor-bench-'));
+  const servers = await bundleServers(options);
+  const rows: Row[] = [];
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const cluster = await startPostgresCluster({ durable: true });
+  const withToken = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
+  const plain = { 'content-type': 'application/json' };
+  const loadOf = (name: string, server: Server, route: string, body: () => Buffer, headers: Record<string, string>, extra: Partial<autocannon.Options> = {}) => async () => {
+    const result = await load(server.url, route, body, slice, headers, extra);
+    log(`${name}: ${Math.round(result.rate)} requests/s, p50 ${result.p50} ms, p99 ${result.p99} ms`);
+    return result;
+  };
+  const warm = async (server: Server, route: string, headers: Record<string, string>) => { await load(server.url, route, freshBatch, 1, headers); };
+  try {
+    // HTTP layer.
+    await withServers([startBare(servers.bare, 'parse'), startBare(servers.httpLayer, '--database', `sqlite:${path.join(scratch, 'noop.db')}`, '--ingest-token', TOKEN, ...ENDPOINT_FLAGS)], async ([bare, noop]) => {
+      await warm(bare, '/', plain);
+      await warm(noop, '/bench/noop', withToken);
+      const [ref, subject] = await alternate([
+        loadOf('bare node:http + JSON.parse', bare, '/', freshBatch, plain),
+        loadOf('endpoint HTTP layer, no-op route', noop, '/bench/noop', freshBatch, withToken),
+      ], rounds);
+      rows.push(ratioRow('HTTP layer on a no-op route (routing, token, rate limit, admission, media type, body limits, JSON)', medianRate(subject), 'requests/s', 'bare node:http + JSON.parse', medianRate(ref), pairedRatio(subject, ref), 0.85));
+    });
+
+    // SQLite.
+    await withServers([startBare(servers.bare, 'validate')], async ([bare]) => {
+      await warm(bare, '/', plain);
+      const [validate] = await alternate([loadOf('bare + validation of each event', bare, '/', freshBatch, plain)], rounds);
+      rows.push({ figure: 'reference: bare node:http + JSON.parse + generated validator per event', value: medianRate(validate) * EVENTS_PER_BATCH, unit: 'events/s' });
+    });
+    await withServers([
+      startBare(servers.bare, 'sqlite', path.join(scratch, 'bare.db')),
+      startEndpoint({ database: `sqlite:${path.join(scratch, 'endpoint.db')}`, ingestTokens: [TOKEN], args: ENDPOINT_FLAGS }),
+    ], async ([bare, endpoint]) => {
+      await warm(bare, '/', plain);
+      await warm(endpoint, '/v1/batch', withToken);
+      const [ref, stored] = await alternate([
+        loadOf('bare + validation + better-sqlite3 insert', bare, '/', freshBatch, plain),
+        loadOf('endpoint on SQLite', endpoint, '/v1/batch', freshBatch, withToken),
+      ], rounds);
+      rows.push(ratioRow('storing on SQLite', medianRate(stored) * EVENTS_PER_BATCH, 'events/s', 'bare validate + better-sqlite3 insert', medianRate(ref) * EVENTS_PER_BATCH, pairedRatio(stored, ref), 0.7));
+
+      const halfRate = Math.max(1, Math.round(medianRate(stored) / 2));
+      const [bareHalf, half] = await alternate([
+        loadOf('bare SQLite insert at that rate', bare, '/', freshBatch, plain, { overallRate: halfRate }),
+        loadOf('endpoint on SQLite at half its rate', endpoint, '/v1/batch', freshBatch, withToken, { overallRate: halfRate }),
+      ], rounds);
+      rows.push({ figure: `p99 latency on SQLite at half its rate (${halfRate} requests/s)`, value: medianP99(half), unit: 'ms', reference: 'bare insert at the same rate', referenceValue: medianP99(bareHalf), target: '≤ 10 ms', pass: medianP99(half) <= 10 });
+
+      const pool = gzipPool(Math.ceil(medianRate(stored) * seconds * 2) + 200);
+      let next = 0;
+      const [first, gzip] = await alternate([
+        loadOf('endpoint on SQLite, plain bodies', endpoint, '/v1/batch', freshBatch, withToken),
+        loadOf('endpoint on SQLite, gzip bodies', endpoint, '/v1/batch', () => pool[next++ % pool.length]!, { ...withToken, 'content-encoding': 'gzip' }),
+      ], rounds);
+      rows.push(ratioRow('gzip bodies on SQLite', medianRate(gzip), 'requests/s', 'plain bodies, same endpoint', medianRate(first), pairedRatio(gzip, first), 0.9));
+
+      // The same bodies again: every event is already stored (the dedup path).
+      const stale = Array.from({ length: 200 }, () => freshBatch());
+      for (const body of stale) {
+        const answer = await fetch(`${endpoint.url}/v1/batch`, { method: 'POST', body, headers: withToken });
+        if (answer.status !== 200) { throw new Error(`storing the resend set: ${answer.status}`); }
+      }
+      let k = 0;
+      const [insert, resend] = await alternate([
+        loadOf('endpoint on SQLite, new events', endpoint, '/v1/batch', freshBatch, withToken),
+        loadOf('endpoint on SQLite, resending stored events', endpoint, '/v1/batch', () => stale[k++ % stale.length]!, withToken),
+      ], rounds);
+      rows.push(ratioRow('resending already-stored events on SQLite', medianRate(resend), 'requests/s', 'first insert, same endpoint', medianRate(insert), pairedRatio(resend, insert), 1.5));
+    });
+
+    // PostgreSQL.
+    const modes = [['pg', 'multi-row INSERT … ON CONFLICT DO NOTHING'], ['pg-prepared', 'the same, prepared'], ['pg-unnest', 'INSERT … SELECT unnest(…) ON CONFLICT DO NOTHING']] as const;
+    const databases = await Promise.all([...modes.map(([m]) => createDatabase(cluster.url, `bare_${m.replace('-', '_')}`)), createDatabase(cluster.url, 'endpoint')]);
+    await withServers([
+      ...modes.map(([m], i) => startBare(servers.bare, m, databases[i]!)),
+      startEndpoint({ database: databases[modes.length]!, ingestTokens: [TOKEN], args: ENDPOINT_FLAGS }),
+    ], async (started) => {
+      for (const [i, s] of started.entries()) { await warm(s, i < modes.length ? '/' : '/v1/batch', i < modes.length ? plain : withToken); }
+      const results = await alternate([
+        ...modes.map(([, label], i) => loadOf(`bare + validation + ${label}`, started[i]!, '/', freshBatch, plain)),
+        loadOf('endpoint on PostgreSQL', started[modes.length]!, '/v1/batch', freshBatch, withToken),
+      ], rounds);
+      // The reference of each round is the best bare method of that round.
+      const bestBare = results[0]!.map((_, round) => results.slice(0, modes.length).map((r) => r[round]!).reduce((b, r) => (r.rate > b.rate ? r : b)));
+      const endpoint = results[modes.length]!;
+      const best = results.slice(0, modes.length).reduce((b, r, i) => (medianRate(r) > b.rate ? { rate: medianRate(r), i } : b), { rate: 0, i: 0 });
+      rows.push(ratioRow('storing on PostgreSQL', medianRate(endpoint) * EVENTS_PER_BATCH, 'events/s', `best bare method of each round (over the runs: ${modes[best.i]![1]})`, medianRate(bestBare) * EVENTS_PER_BATCH, pairedRatio(endpoint, bestBare), 0.7));
+    });
+
+    // Memory over a long run: resident size sampled every 5 s, and the JavaScript heap at the ends.
+    await withServers([startEndpoint({ database: `sqlite:${path.join(scratch, 'rss.db')}`, ingestTokens: [TOKEN], args: ENDPOINT_FLAGS })], async ([s]) => {
+      await load(s.url, '/v1/batch', freshBatch, 5, withToken);
+      const start = rss(s.pid);
+      const heapStart = await heapUsed(s.url);
+      const samples: number[] = [];
+      const timer = setInterval(() => samples.push(rss(s.pid)), 5_000);
+      await load(s.url, '/v1/batch', freshBatch, rssSeconds, withToken);
+      clearInterval(timer);
+      const end = rss(s.pid);
+      const heapEnd = await heapUsed(s.url);
+      log(`endpoint RSS over ${rssSeconds} s of full load: ${mb(start)} MB → ${samples.map(mb).join(' → ')} → ${mb(end)} MB; heap used ${mb(heapStart)} → ${mb(heapEnd)} MB`);
+      rows.push({ figure: `RSS after ${rssSeconds} s of full load on SQLite (start: after 5 s; highest ${mb(Math.max(end, ...samples))} MB)`, value: mb(end), unit: 'MB', reference: 'start', referenceValue: mb(start), ratio: end / start, target: 'flat: ≤ 1.25× start', pass: end / start <= 1.25 });
+      rows.push({ figure: `JavaScript heap used after ${rssSeconds} s`, value: mb(heapEnd), unit: 'MB', reference: 'start', referenceValue: mb(heapStart), ratio: heapEnd / heapStart });
+    });
+  } finally {
+    cluster.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return { title: `endpoint: ${EVENTS_PER_BATCH} events (~${Math.round(freshBatch().length / 1024)} KB) per request, ${CONNECTIONS} connections, median of ${rounds} runs of ${slice} s, each beside a run of its reference`, rows };
+}
+
+function ratioRow(figure: string, value: number, unit: string, reference: string, referenceValue: number, ratio: number, target: number): Row {
+  return { figure, value, unit, reference, referenceValue, ratio, target: `≥ ${target}×`, pass: ratio >= target };
+}
+
+async function load(url: string, path: string, body: () => Buffer, seconds: number, headers: Record<string, string>, extra: Partial<autocannon.Options> = {}): Promise<Load> {
+  const result = await autocannon({
+    url, connections: CONNECTIONS, duration: seconds, ...extra,
+    requests: [{ method: 'POST', path, headers, setupRequest: (request) => ({ ...request, body: body() }) }],
+  });
+  if (result.errors > 0 || result.non2xx > 0) {
+    throw new Error(`${url}${path}: ${result.errors} errors and ${result.non2xx} non-2xx answers`);
+  }
+  return { rate: result['2xx'] / result.duration, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+async function withServers<const P extends readonly Promise<Server>[], T>(starting: P, work: (s: { -readonly [K in keyof P]: Server }) => Promise<T>): Promise<T> {
+  const servers = await Promise.all(starting);
+  try { return await work(servers as { -readonly [K in keyof P]: Server }); } finally { await Promise.all(servers.map((s) => s.stop())); }
+}
+
+function startBare(file: string, ...args: string[]): Promise<Server> {
+  const child = spawn(process.execPath, [file, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (c: string) => {
+      out += c;
+      const m = /listening on (\S+)/.exec(out);
+      if (m) { resolve({ url: m[1]!, pid: child.pid, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }) }); }
+    });
+    child.once('exit', (code) => reject(new Error(`${file} exited (${code}) before listening`)));
+  });
+}
+
+async function bundleServers(options: Options): Promise<{ bare: string; httpLayer: string }> {
+  const out = { bare: path.join(options.cache, 'endpoint-bare-server.cjs'), httpLayer: path.join(options.cache, 'endpoint-http-layer-server.cjs') };
+  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'warning' } as const;
+  await esbuild.build({ ...common, entryPoints: [path.join(options.root, 'bench/endpoint/bare-server.ts')], outfile: out.bare });
+  await esbuild.build({ ...common, entryPoints: [path.join(options.root, 'bench/endpoint/http-layer-server.ts')], outfile: out.httpLayer });
+  return out;
+}
+
+async function heapUsed(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^candor_nodejs_heap_size_used_bytes (\d+)/m.exec(text)?.[1]);
+}
+
+function rss(pid: number | undefined): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]) * 1024;
+}
+
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);

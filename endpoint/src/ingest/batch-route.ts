@@ -1,0 +1,77 @@
+// POST /v1/batch: the pipeline of PROTOCOL.md §4, one small step per module, in the protocol's order.
+// Token and address rate limit ran before this handler (route hooks); here: media type → body → JSON →
+// batch → installation rate limit → each event → enrich → store (ownership checked in the same
+// transaction) → answer. Nothing is stored unless everything before the store passed.
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IngestResponse } from '../../../generated/types';
+import { SPEC_VERSION } from '../../../protocol/limits';
+import type { Admission } from '../http/admission';
+import { checkMediaType } from '../http/media-type';
+import { parseJsonBody } from '../http/parse-json';
+import { ProblemError } from '../http/problem';
+import type { RateLimits } from '../http/rate-limits';
+import { type BodyLimits, readBody } from '../http/read-body';
+import type { Metrics } from '../metrics';
+import type { Storage } from '../storage/storage';
+import { checkBatch } from './check-batch';
+import { checkEvents } from './check-events';
+import { isoTime } from '../calendar';
+import { deliveryTimes } from './delivery-times';
+import { enrich } from './enrich';
+
+export interface BatchDeps {
+  storage: Storage;
+  admission: Admission;
+  rateLimits: RateLimits;
+  limits: BodyLimits;
+  metrics: Metrics;
+}
+
+export function batchHandler(deps: BatchDeps) {
+  return async function handleBatch(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const receivedAt = Date.now();
+    deps.admission.enter();
+    try {
+      const encoding = checkMediaType(request.headers['content-type'], request.headers['content-encoding']);
+      const bytes = await readBody(request.raw, encoding, deps.limits);
+      const body = parseJsonBody(bytes);
+      const batch = checkBatch(body.value);
+      await deps.rateLimits.byInstallation(request, batch.installationId);
+      const verdicts = checkEvents(batch, body.depth);
+      const times = deliveryTimes(receivedAt, header(request, 'candor-sent-at'), batch.sentAt);
+      const outcome = await deps.storage.ingest({
+        installationId: batch.installationId,
+        ownerKeyHash: batch.ownerKeyHash,
+        receivedAt,
+        events: enrich(verdicts.candidates, times),
+      });
+      if (outcome.kind === 'forbidden') {
+        throw new ProblemError(403, 'forbidden',
+          'This installation is held with another ownerKeyHash; nothing was stored. A client that lost its owner secret must make a new installation id.');
+      }
+      const accepted = outcome.accepted;
+      const duplicates = verdicts.repeats + verdicts.candidates.length - accepted;
+      deps.metrics.events.inc({ outcome: 'accepted' }, accepted);
+      deps.metrics.events.inc({ outcome: 'duplicate' }, duplicates);
+      deps.metrics.events.inc({ outcome: 'rejected' }, verdicts.rejected.length);
+      const answer: IngestResponse = {
+        specVersion: SPEC_VERSION,
+        batchId: batch.batchId,
+        receivedAt: isoTime(receivedAt),
+        bodySha256: createHash('sha256').update(bytes).digest('hex'),
+        accepted,
+        duplicates,
+        rejected: verdicts.rejected,
+      };
+      void reply.code(200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(answer));
+    } finally {
+      deps.admission.leave();
+    }
+  };
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

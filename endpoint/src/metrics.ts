@@ -1,0 +1,36 @@
+// The series of PROTOCOL.md §6 for Prometheus (prom-client): requests by route and status, latency by
+// route, events by outcome, whether the database answers, and how many requests are in progress; plus
+// the process's own (memory, CPU, event-loop lag). One registry per endpoint instance.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly requests: Counter<'route' | 'status'>;
+  readonly duration: Histogram<'route'>;
+  readonly events: Counter<'outcome'>;
+  readonly databaseUp: Gauge;
+  readonly inFlight: Gauge;
+
+  constructor(probe: { ping(): Promise<void>; inFlight(): number }) {
+    const registers = [this.registry];
+    this.requests = new Counter({ name: 'candor_http_requests_total', help: 'HTTP requests answered, by route pattern and status.', labelNames: ['route', 'status'], registers });
+    this.duration = new Histogram({
+      name: 'candor_http_request_duration_seconds', help: 'Time from request to answer, by route pattern.', labelNames: ['route'], registers,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    });
+    this.events = new Counter({ name: 'candor_events_total', help: 'Events received in batches, by outcome: accepted (stored now), duplicate (already stored), rejected.', labelNames: ['outcome'], registers });
+    for (const outcome of ['accepted', 'duplicate', 'rejected']) { this.events.inc({ outcome }, 0); }
+    const up = new Gauge({
+      name: 'candor_database_up', help: '1 when the database answered a query at the last scrape, else 0.', registers,
+      async collect() {
+        try { await probe.ping(); this.set(1); } catch { this.set(0); }
+      },
+    });
+    this.databaseUp = up;
+    this.inFlight = new Gauge({
+      name: 'candor_requests_in_flight', help: 'Client requests in progress; past --max-in-flight they are answered 503.', registers,
+      collect() { this.set(probe.inFlight()); },
+    });
+    collectDefaultMetrics({ register: this.registry, prefix: 'candor_' });
+  }
+}

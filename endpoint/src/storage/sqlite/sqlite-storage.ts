@@ -1,0 +1,189 @@
+// Storage on an embedded SQLite file (better-sqlite3). WAL lets readers run beside the one writer;
+// synchronous=NORMAL makes a commit durable against a crash or kill of the process (the WAL is in the
+// operating system's hands once the transaction returns), though not against a power loss, which may
+// lose the last commits. Every write is one IMMEDIATE transaction, so two processes on one file wait for
+// each other (busy_timeout) instead of failing. Checkpoints run in a worker thread (checkpointer.ts).
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { dayOf, dayRange } from '../../calendar';
+import { sameHash } from '../same-hash';
+import {
+  type DayAccumulator, DatabaseUnavailableError, type DeleteOutcome, type ExportRow, type IngestInput, type IngestOutcome,
+  type RollupQuery, type RollupRow, type Storage,
+} from '../storage';
+import { type Checkpointer, startCheckpointer } from './checkpointer';
+import { MIGRATIONS } from './migrations';
+
+export function openSqliteStorage(file: string): Storage {
+  if (file !== ':memory:') { mkdirSync(path.dirname(path.resolve(file)), { recursive: true }); }
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  if (file === ':memory:') { return new SqliteStorage(db, undefined); }
+  db.pragma('wal_autocheckpoint = 0');
+  const checkpointer = startCheckpointer(file, () => { if (db.open) { db.pragma('wal_autocheckpoint = 1000'); } });
+  return new SqliteStorage(db, checkpointer);
+}
+
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  db.transaction(() => {
+    const applied = new Set(db.prepare('SELECT version FROM schema_migrations').all().map((r) => (r as { version: number }).version));
+    for (const m of MIGRATIONS) {
+      if (applied.has(m.version)) { continue; }
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+    }
+  }).immediate();
+}
+
+class SqliteStorage implements Storage {
+  readonly dialect = 'sqlite' as const;
+  private readonly s;
+  private readonly ingestTx;
+  private readonly deleteTx;
+
+  constructor(private readonly db: Database.Database, private readonly checkpointer: Checkpointer | undefined) {
+    this.s = {
+      owner: db.prepare<[string], { owner_key_hash: string }>('SELECT owner_key_hash FROM installations WHERE installation_id = ?'),
+      addOwner: db.prepare('INSERT INTO installations (installation_id, owner_key_hash, first_seen_at) VALUES (?, ?, ?)'),
+      addEvent: db.prepare(`INSERT OR IGNORE INTO events (installation_id, event_id, received_at, sent_at, corrected_at, event)
+        VALUES (?, ?, ?, ?, ?, ?)`),
+      markDay: db.prepare('INSERT OR IGNORE INTO rollup_pending (day) VALUES (?)'),
+      page: db.prepare<[string, string, number], { event_id: string; event: string; received_at: number; sent_at: number; corrected_at: number }>(
+        `SELECT event_id, event, received_at, sent_at, corrected_at FROM events
+         WHERE installation_id = ? AND event_id > ? ORDER BY event_id LIMIT ?`),
+      installationTimes: db.prepare<[string], { corrected_at: number }>('SELECT DISTINCT corrected_at FROM events WHERE installation_id = ?'),
+      deleteEvents: db.prepare('DELETE FROM events WHERE installation_id = ?'),
+      deleteOwner: db.prepare('DELETE FROM installations WHERE installation_id = ?'),
+      expireChunk: db.prepare('DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE corrected_at < ? LIMIT 5000)'),
+      nextDay: db.prepare<[], { day: string }>('SELECT day FROM rollup_pending ORDER BY day LIMIT 1'),
+      clearDay: db.prepare('DELETE FROM rollup_pending WHERE day = ?'),
+      dayEvents: db.prepare<[number, number], { installation_id: string; event: string }>(
+        'SELECT installation_id, event FROM events WHERE corrected_at >= ? AND corrected_at < ?'),
+      dropDay: db.prepare('DELETE FROM daily_rollups WHERE day = ?'),
+      saveRollup: db.prepare(`INSERT INTO daily_rollups (day, source, name, events, installations, measurements, computed_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)`),
+    };
+    this.ingestTx = db.transaction((input: IngestInput): IngestOutcome => {
+      const held = this.s.owner.get(input.installationId);
+      if (held === undefined) {
+        this.s.addOwner.run(input.installationId, input.ownerKeyHash, input.receivedAt);
+      } else if (!sameHash(held.owner_key_hash, input.ownerKeyHash)) {
+        return { kind: 'forbidden' };
+      }
+      let accepted = 0;
+      const days = new Set<string>();
+      for (const e of input.events) {
+        if (this.s.addEvent.run(input.installationId, e.eventId, e.receivedAt, e.sentAt, e.correctedAt, e.json).changes === 1) {
+          accepted++;
+          days.add(e.day);
+        }
+      }
+      for (const day of days) { this.s.markDay.run(day); }
+      return { kind: 'stored', accepted };
+    });
+    this.deleteTx = db.transaction((installationId: string, proves: (held: string) => boolean): DeleteOutcome => {
+      const held = this.s.owner.get(installationId);
+      if (held === undefined) { return { kind: 'not_found' }; }
+      if (!proves(held.owner_key_hash)) { return { kind: 'forbidden' }; }
+      const days = new Set(this.s.installationTimes.all(installationId).map((r) => dayOf(r.corrected_at)));
+      for (const day of days) { this.s.markDay.run(day); }
+      const events = this.s.deleteEvents.run(installationId).changes;
+      this.s.deleteOwner.run(installationId);
+      return { kind: 'deleted', events };
+    });
+  }
+
+  async ingest(input: IngestInput): Promise<IngestOutcome> {
+    return guard(() => this.ingestTx.immediate(input));
+  }
+
+  async ownerKeyHash(installationId: string): Promise<string | undefined> {
+    return guard(() => this.s.owner.get(installationId)?.owner_key_hash);
+  }
+
+  async exportPage(installationId: string, afterEventId: string | undefined, limit: number): Promise<ExportRow[]> {
+    return guard(() => this.s.page.all(installationId, afterEventId ?? '', limit).map((r) => ({
+      eventId: r.event_id, json: r.event, receivedAt: r.received_at, sentAt: r.sent_at, correctedAt: r.corrected_at,
+    })));
+  }
+
+  async deleteInstallation(installationId: string, provesOwnership: (heldHash: string) => boolean): Promise<DeleteOutcome> {
+    return guard(() => this.deleteTx.immediate(installationId, provesOwnership));
+  }
+
+  async deleteEventsBefore(day: string): Promise<number> {
+    const [before] = dayRange(day);
+    let total = 0;
+    for (;;) {
+      // In chunks, each its own short transaction, so that batches are not held up behind a long delete.
+      const n = guard(() => this.db.transaction(() => this.s.expireChunk.run(before).changes).immediate());
+      total += n;
+      if (n === 0) { return total; }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  async rollUp(oldestDay: string, accumulate: (day: string) => DayAccumulator): Promise<number> {
+    let recomputed = 0;
+    // One day per transaction: SQLite has one writer, and batches should not wait for a whole roll-up.
+    for (;;) {
+      const outcome = guard(() => this.db.transaction((): 'none' | 'cleared' | 'recomputed' => {
+        const next = this.s.nextDay.get();
+        if (next === undefined) { return 'none'; }
+        this.s.clearDay.run(next.day);
+        if (next.day < oldestDay) { return 'cleared'; }
+        const day = accumulate(next.day);
+        for (const row of this.s.dayEvents.iterate(...dayRange(next.day))) { day.add(row.installation_id, row.event); }
+        this.s.dropDay.run(next.day);
+        for (const r of day.finish()) { this.s.saveRollup.run(r.day, r.source, r.name, r.events, r.installations, r.measurements, r.computedAt); }
+        return 'recomputed';
+      }).immediate());
+      if (outcome === 'none') { return recomputed; }
+      if (outcome === 'recomputed') { recomputed++; }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  async dailyRollups(q: RollupQuery): Promise<RollupRow[]> {
+    const where = ['day >= ?', 'day <= ?'];
+    const params: (string | number)[] = [q.from, q.to];
+    if (q.source !== undefined) { where.push('source = ?'); params.push(q.source); }
+    if (q.name !== undefined) { where.push('name = ?'); params.push(q.name); }
+    if (q.after !== undefined) { where.push('(day, source, name) > (?, ?, ?)'); params.push(q.after.day, q.after.source, q.after.name); }
+    params.push(q.limit);
+    return guard(() => this.db.prepare<unknown[], { day: string; source: string; name: string; events: number; installations: number; measurements: string; computed_at: number }>(
+      `SELECT day, source, name, events, installations, measurements, computed_at FROM daily_rollups
+       WHERE ${where.join(' AND ')} ORDER BY day, source, name LIMIT ?`).all(...params)
+      .map((r) => ({ day: r.day, source: r.source, name: r.name, events: r.events, installations: r.installations, measurements: r.measurements, computedAt: r.computed_at })));
+  }
+
+  async ping(): Promise<void> {
+    guard(() => this.db.prepare('SELECT 1').get());
+  }
+
+  async close(): Promise<void> {
+    await this.checkpointer?.stop();
+    if (this.db.open) { this.db.close(); }
+  }
+}
+
+/** SQLITE_BUSY after busy_timeout (another process holds the write lock) is "try again", not a fault. */
+function guard<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || code === 'SQLITE_IOERR' || code === 'SQLITE_FULL') {
+      throw new DatabaseUnavailableError(`SQLite: ${code}`);
+    }
+    if (error instanceof TypeError && /database connection is not open/.test(error.message)) {
+      throw new DatabaseUnavailableError('SQLite: the database is closed');
+    }
+    throw error;
+  }
+}

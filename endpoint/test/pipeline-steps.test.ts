@@ -1,0 +1,177 @@
+// The pure steps of the batch pipeline, one by one: media type, JSON, batch, events (in the protocol's
+// order of checks), clock-skew correction, measurements and their daily statistics.
+import { describe, expect, it } from 'vitest';
+import type { CandorEvent } from '../../generated/types';
+import { measurementsOf } from '../src/analytics/measurements';
+import { dailyRollup, nearestRank, statsOf } from '../src/analytics/summarise';
+import { checkMediaType } from '../src/http/media-type';
+import { depthUpTo } from '../src/http/nesting';
+import { parseJsonBody } from '../src/http/parse-json';
+import { ProblemError } from '../src/http/problem';
+import { checkBatch } from '../src/ingest/check-batch';
+import { checkEvents } from '../src/ingest/check-events';
+import { dayOf } from '../src/calendar';
+import { correctedTime, deliveryTimes } from '../src/ingest/delivery-times';
+import { batchOf, newInstallation, performanceEvent, usageEvent } from './support/events';
+
+const problemOf = (work: () => unknown): { status: number; code: string; detail: string } => {
+  try { work(); } catch (error) { if (error instanceof ProblemError) { return { status: error.status, code: error.code, detail: error.detail }; } throw error; }
+  throw new Error('no problem was raised');
+};
+
+describe('media type', () => {
+  it.each([
+    ['application/json', undefined, 'identity'],
+    ['Application/JSON; charset="UTF-8"', 'identity', 'identity'],
+    ['application/json;charset=utf-8', 'GZIP', 'gzip'],
+  ])('accepts %s with encoding %s', (type, encoding, expected) => {
+    expect(checkMediaType(type, encoding)).toBe(expected);
+  });
+  it.each([
+    [undefined, undefined, /no Content-Type/],
+    ['text/json', undefined, /"text\/json" is not accepted/],
+    ['application/json; charset=latin1', undefined, /charset=latin1 is not accepted/],
+    ['application/json', 'br', /Content-Encoding "br" is not accepted/],
+    ['application/json', 'gzip, gzip', /is not accepted/],
+  ])('refuses %s / %s with 415', (type, encoding, detail) => {
+    expect(problemOf(() => checkMediaType(type, encoding))).toMatchObject({ status: 415, code: 'unsupported_media_type', detail: expect.stringMatching(detail) });
+  });
+});
+
+describe('JSON body', () => {
+  it('parses UTF-8 JSON, astral characters and escaped surrogate pairs included', () => {
+    expect(parseJsonBody(Buffer.from('{"a":"😀","b":"\\ud83d\\ude00"}'))).toEqual({ value: { a: '😀', b: '😀' }, depth: 1 });
+  });
+  it.each([
+    ['', /empty/],
+    ['{"a":', /not valid JSON/],
+    ['\uFEFF{}', /not valid JSON/],
+    ['{"a":"\\udc00"}', /lone UTF-16 surrogate/],
+    ['{"\\ud800x":1}', /at \/\\ud800x|lone/],
+    [`${'['.repeat(33)}${']'.repeat(33)}`, /deeper than 32/],
+  ])('refuses %j with 400 invalid_json', (text, detail) => {
+    expect(problemOf(() => parseJsonBody(Buffer.from(text)))).toMatchObject({ status: 400, code: 'invalid_json', detail: expect.stringMatching(detail) });
+  });
+  it('refuses bytes that are not UTF-8', () => {
+    expect(problemOf(() => parseJsonBody(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d])))).toMatchObject({ code: 'invalid_json', detail: expect.stringMatching(/not valid UTF-8/) });
+  });
+  it('takes 32 levels', () => {
+    expect(parseJsonBody(Buffer.from(`${'['.repeat(32)}${']'.repeat(32)}`)).depth).toBe(32);
+  });
+});
+
+describe('batch', () => {
+  const inst = newInstallation();
+  const valid = batchOf(inst, [usageEvent(inst)]);
+  it('passes a valid batch through unchanged', () => {
+    expect(checkBatch(valid)).toBe(valid);
+  });
+  it('refuses another major version before any other error, with 400 unsupported_spec_version', () => {
+    expect(problemOf(() => checkBatch({ ...valid, specVersion: '2.0', batchId: 'x' }))).toMatchObject({ status: 400, code: 'unsupported_spec_version' });
+  });
+  it('refuses more than 500 events with 413 too_many_events', () => {
+    const events = Array.from({ length: 501 }, () => usageEvent(inst));
+    expect(problemOf(() => checkBatch({ ...valid, events }))).toMatchObject({ status: 413, code: 'too_many_events', detail: expect.stringMatching(/501 events; the limit is 500/) });
+  });
+  it('refuses anything else with 400 invalid_batch and the places', () => {
+    try { checkBatch({ ...valid, sentAt: 'now', extra: 1 }); } catch (error) {
+      expect([...new Set((error as ProblemError).extra.errors?.map((e) => e.pointer))].sort()).toEqual(['/extra', '/sentAt']);
+      return;
+    }
+    throw new Error('not refused');
+  });
+});
+
+describe('events, in the order of PROTOCOL.md §4 step 7', () => {
+  const inst = newInstallation();
+  const bigButDeep = (() => {
+    const e = usageEvent(inst) as any;
+    e.data.properties = { big: 'x'.repeat(33_000) };
+    e.data.deep = JSON.parse(`${'['.repeat(20)}${']'.repeat(20)}`);
+    return e;
+  })();
+  const deepAndUnknown = (() => { const e = usageEvent(inst) as any; e.data.deep = JSON.parse(`${'['.repeat(20)}${']'.repeat(20)}`); return e; })();
+  const foreign = { ...usageEvent(inst), installationId: newInstallation().installationId } as CandorEvent;
+  const ok = usageEvent(inst);
+  const noId = (() => { const e = usageEvent(inst) as any; e.id = 'not-an-id'; return e; })();
+
+  it('gives each event the first failing check, keeps the order, and counts repeated ids', () => {
+    const verdicts = checkEvents(batchOf(inst, [bigButDeep, deepAndUnknown, foreign, ok, ok, noId]), 23);
+    expect(verdicts.rejected.map((r) => [r.index, r.code, r.eventId !== undefined])).toEqual([
+      [0, 'event_too_large', true], [1, 'too_deep', true], [2, 'installation_mismatch', true], [5, 'invalid_event', false],
+    ]);
+    expect(verdicts.candidates.map((c) => c.index)).toEqual([3]);
+    expect(verdicts.repeats).toBe(1);
+    expect(verdicts.candidates[0]!.json).toBe(JSON.stringify(ok));
+  });
+});
+
+describe('nesting depth', () => {
+  it('counts up to one past the limit, whatever the depth', () => {
+    const deep = (n: number) => JSON.parse(`${'['.repeat(n)}${']'.repeat(n)}`);
+    expect([depthUpTo(1, 5), depthUpTo({}, 5), depthUpTo({ a: [1, { b: [] }] }, 5), depthUpTo(deep(5), 5), depthUpTo(deep(6), 5), depthUpTo(deep(100_000), 32)]).toEqual([0, 1, 4, 5, 6, 33]);
+    expect(depthUpTo(JSON.parse('{"__proto__":{"a":{}}}'), 10)).toBe(3);
+  });
+
+  it('lets checkEvents skip walking events in a body too shallow to hold a deep one', () => {
+    const inst = newInstallation();
+    const deep = usageEvent(inst) as any;
+    deep.data.deep = JSON.parse(`${'['.repeat(20)}${']'.repeat(20)}`);
+    expect(checkEvents(batchOf(inst, [deep]), 25).rejected[0]?.code).toBe('too_deep');
+    // With a (wrongly) shallow body depth the walk is skipped, and the schema refuses the member instead.
+    expect(checkEvents(batchOf(inst, [deep]), 18).rejected[0]?.code).toBe('unknown_field');
+  });
+});
+
+describe('clock-skew correction', () => {
+  it('prefers a valid Candor-Sent-At to the batch\'s sentAt', () => {
+    expect(deliveryTimes(1000, '1970-01-01T00:00:00.500Z', '1970-01-01T00:00:00.100Z')).toEqual({ receivedAt: 1000, sentAt: 500 });
+    expect(deliveryTimes(1000, '1970-01-01 00:00:00', '1970-01-01T00:00:00.100Z')).toEqual({ receivedAt: 1000, sentAt: 100 });
+  });
+  it('places the event at receivedAt − (sentAt − timestamp), within the years the format can write', () => {
+    expect(correctedTime('2026-01-01T00:00:00.000Z', { receivedAt: Date.parse('2026-01-01T10:00:00Z'), sentAt: Date.parse('2026-01-01T01:00:00Z') })).toBe(Date.parse('2026-01-01T09:00:00Z'));
+    expect(dayOf(correctedTime('0000-01-01T00:00:00Z', { receivedAt: 0, sentAt: Date.parse('9999-12-31T00:00:00Z') }))).toBe('0000-01-01');
+    expect(dayOf(correctedTime('9999-12-31T00:00:00Z', { receivedAt: Date.parse('9999-12-31T00:00:00Z'), sentAt: 0 }))).toBe('9999-12-31');
+  });
+});
+
+describe('measurements and daily statistics', () => {
+  const inst = newInstallation();
+  it('takes the numbers each kind carries, names such as __proto__ included', () => {
+    expect(measurementsOf(performanceEvent(inst, 12.5))).toEqual(new Map([['value', 12.5]]));
+    const usage = usageEvent(inst, 3, Date.now(), {}) as any;
+    usage.data.measurements = JSON.parse('{"__proto__": 2, "constructor": 3}');
+    expect([...measurementsOf(usage)]).toEqual([['__proto__', 2], ['constructor', 3]]);
+    expect(measurementsOf({ ...usageEvent(inst), data: {} } as CandorEvent).size).toBe(0);
+  });
+
+  it('computes nearest-rank percentiles', () => {
+    const values = Array.from({ length: 100 }, (_, k) => k + 1);
+    expect(statsOf([...values].reverse())).toEqual({ count: 100, min: 1, max: 100, p50: 50, p95: 95, p99: 99 });
+    expect(statsOf([5])).toEqual({ count: 1, min: 5, max: 5, p50: 5, p95: 5, p99: 5 });
+    expect(nearestRank([1, 2, 3, 4], 50)).toBe(2);
+    expect(nearestRank([1, 2, 3, 4], 51)).toBe(3);
+  });
+
+  it('rolls up a day per extension and name: events, distinct installations, at most 64 measurements (those with the most values)', () => {
+    const other = newInstallation();
+    const many = Object.fromEntries(Array.from({ length: 70 }, (_, k) => [`m${String(k).padStart(2, '0')}`, k]));
+    const day = dailyRollup('2026-01-01', 7);
+    day.add(inst.installationId, JSON.stringify(usageEvent(inst, 0, Date.now(), many)));
+    day.add(inst.installationId, JSON.stringify(usageEvent(inst, 1, Date.now(), { m69: 1, m68: 2 })));
+    day.add(other.installationId, JSON.stringify(usageEvent(other, 0)));
+    day.add(other.installationId, JSON.stringify(performanceEvent(other, 5)));
+    const rows = day.finish();
+    expect(rows.map((r) => [r.day, r.source, r.name, r.events, r.installations, r.computedAt])).toEqual([
+      ['2026-01-01', 'candor.candor', 'candor.command', 3, 2, 7],
+      ['2026-01-01', 'candor.candor', 'candor.flush', 1, 1, 7],
+    ]);
+    const measurements = JSON.parse(rows[0]!.measurements);
+    expect(Object.keys(measurements)).toHaveLength(64);
+    // `items` (every usage event has it) and m68/m69 (two values each) outrank the measurements seen once.
+    expect(measurements.items.count).toBe(3);
+    expect(measurements.m69).toEqual({ count: 2, min: 1, max: 69, p50: 1, p95: 69, p99: 69 });
+    expect(Object.keys(measurements)).toEqual([...Object.keys(measurements)].sort());
+    expect(JSON.parse(rows[1]!.measurements)).toEqual({ value: { count: 1, min: 5, max: 5, p50: 5, p95: 5, p99: 5 } });
+  });
+});
