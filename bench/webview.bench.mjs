@@ -11,7 +11,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function run() {
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'ignore' });
-  execFileSync('bash', [path.join(ROOT, 'scripts/install-chromium.sh')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/system-packages.mjs'), 'chromium'], { stdio: 'inherit' });
   const outfile = path.join(ROOT, '.cache/bench/webview-run.cjs');
   mkdirSync(path.dirname(outfile), { recursive: true });
   await esbuild.build({

@@ -8,11 +8,11 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 const steps = [
+  // Debian packages every later step needs (PostgreSQL, Chromium, …), in one apt-get run, only if missing.
+  { name: 'system packages (apt, if missing)', cmd: process.execPath, args: ['scripts/system-packages.mjs'] },
   { name: 'build', cmd: process.execPath, args: ['scripts/build.mjs'] },
   { name: 'typecheck', cmd: npm, args: ['run', '--silent', 'typecheck'] },
   { name: 'unit, spec and integration tests (vitest)', cmd: process.execPath, args: ['node_modules/vitest/vitest.mjs', 'run'] },
-  // Debian's Chromium for the webview's tests; installs it only when it is missing.
-  { name: 'chromium (apt, if missing)', cmd: 'bash', args: ['scripts/install-chromium.sh'] },
   { name: 'webview in Chromium (vitest + playwright-core)', cmd: process.execPath, args: ['node_modules/vitest/vitest.mjs', 'run', '-c', 'vitest.browser.config.mts'] },
   // Installs chromium and code-server when missing (cached), then runs the suite in a real VS Code.
   { name: 'real VS Code: .vsix, in-host suite, harness self-tests', cmd: process.execPath, args: ['test/vscode/run.mjs'] },

@@ -15,20 +15,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM, CODE_SERVER_VERSION, cacheRoot, codeServerPrefix } from './paths.mjs';
+import { ensureSystemPackages } from '../system-packages.mjs';
 
 const started = Date.now();
 const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
 const say = (line) => console.log(`[vscode-install ${seconds()}s] ${line}`);
-
-/** The apt packages and how to tell that each is already there. */
-const APT = [
-  { pkg: 'chromium', present: () => existsSync(CHROMIUM) || has('chromium') },
-  { pkg: 'ripgrep', present: () => has('rg') }, // replaces @vscode/ripgrep's download from GitHub
-  { pkg: 'libkrb5-dev', present: () => existsSync('/usr/include/krb5.h') || existsSync('/usr/include/gssapi/gssapi.h') },
-  { pkg: 'g++', present: () => has('g++') },
-  { pkg: 'make', present: () => has('make') },
-  { pkg: 'python3', present: () => has('python3') },
-];
 
 /** Native modules of lib/vscode the server needs, built from source; the last two are optional features. */
 const NATIVE = [
@@ -68,17 +59,8 @@ function cleanEnv() {
 }
 
 function installAptPackages() {
-  const missing = APT.filter((p) => !p.present()).map((p) => p.pkg);
-  if (missing.length === 0) { return; }
-  if (process.env.CANDOR_SKIP_APT === '1') { throw new Error(`missing system packages: ${missing.join(' ')} (CANDOR_SKIP_APT=1 is set, so install them yourself)`); }
-  if (!has('apt-get')) { throw new Error(`missing system packages: ${missing.join(' ')}; this installer knows only Debian's apt-get — install their equivalents yourself`); }
-  const aptGet = process.getuid?.() === 0 ? ['apt-get'] : ['sudo', 'DEBIAN_FRONTEND=noninteractive', 'apt-get'];
-  // Another process on the machine may hold dpkg's lock (an engineer's or CI's own install): wait for it.
-  const apt = (...args) => run(aptGet[0], [...aptGet.slice(1), '-o', 'DPkg::Lock::Timeout=600', ...args],
-    { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  say(`apt-get install ${missing.join(' ')}`);
-  apt('update', '-qq');
-  apt('install', '-y', '-qq', ...missing);
+  // One list for the whole repository (scripts/system-packages.mjs); here only what the editor needs.
+  ensureSystemPackages(['chromium', 'ripgrep', 'libkrb5-dev', 'g++', 'make', 'python3'], say);
 }
 
 /** npm's own bundled node-gyp, so nothing has to be fetched; with the local headers, nothing from nodejs.org. */
