@@ -14,7 +14,7 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM, CODE_SERVER_VERSION, cacheRoot, codeServerPrefix } from './paths.mjs';
+import { CODE_SERVER_VERSION, cacheRoot, codeServerPrefix } from './paths.mjs';
 import { ensureSystemPackages } from '../system-packages.mjs';
 
 const started = Date.now();
