@@ -133,6 +133,11 @@ describe('clock-skew correction', () => {
     expect(dayOf(correctedTime('0000-01-01T00:00:00Z', { receivedAt: 0, sentAt: Date.parse('9999-12-31T00:00:00Z') }))).toBe('0000-01-01');
     expect(dayOf(correctedTime('9999-12-31T00:00:00Z', { receivedAt: Date.parse('9999-12-31T00:00:00Z'), sentAt: 0 }))).toBe('9999-12-31');
   });
+  it('names the UTC day of each time, the last millisecond of a day and times before 1970 included', () => {
+    for (const iso of ['2026-03-01T23:59:59.999Z', '2026-03-02T00:00:00.000Z', '2026-03-01T00:00:00.000Z', '1969-12-31T23:59:59.999Z', '1970-01-01T00:00:00.000Z', '2026-03-02T12:00:00.000Z']) {
+      expect(dayOf(Date.parse(iso))).toBe(iso.slice(0, 10));
+    }
+  });
 });
 
 describe('measurements and daily statistics', () => {

@@ -16,7 +16,7 @@ export function deleteHandler(storage: Storage) {
     if (outcome.kind === 'forbidden') { throw wrongSecret(); }
     const now = Date.now();
     const receipt: DeletionReceipt = { receiptId: newEventId(now), installationId, deletedEvents: outcome.events, deletedAt: isoTime(now) };
-    request.log.info({ deletedEvents: outcome.events }, 'installation deleted');
+    request.log.info({ reqId: request.id, deletedEvents: outcome.events }, 'installation deleted');
     return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(receipt));
   };
 }

