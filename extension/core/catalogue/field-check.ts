@@ -9,24 +9,31 @@ const esc = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 const DEFAULT_MAX_LENGTH = 1024;
 const NUMBER_LIMIT = 1e15;
 
-function checkValue(decl: PropertyDeclaration, value: unknown, pointer: string): FieldError | undefined {
+// Pointers are built only for errors: this runs on every event an extension sends.
+function checkValue(decl: PropertyDeclaration, value: unknown, at: () => string): FieldError | undefined {
+  const error = valueError(decl, value);
+  return error === undefined ? undefined : { pointer: at(), message: error };
+}
+
+function valueError(decl: PropertyDeclaration, value: unknown): string | undefined {
   const type = decl.type;
   if (type === 'string') {
-    if (typeof value !== 'string') { return { pointer, message: `must be a string (declared type "string"), not ${describe(value)}` }; }
+    if (typeof value !== 'string') { return `must be a string (declared type "string"), not ${describe(value)}`; }
     const max = decl.maxLength ?? DEFAULT_MAX_LENGTH;
-    const length = [...value].length;
-    if (length > max) { return { pointer, message: `must be at most ${max} characters long (declared maxLength), is ${length}` }; }
+    // Characters are code points; a string of at most `max` UTF-16 units has at most `max` of them.
+    const length = value.length <= max ? value.length : [...value].length;
+    if (length > max) { return `must be at most ${max} characters long (declared maxLength), is ${length}`; }
   } else if (type === 'boolean') {
-    if (typeof value !== 'boolean') { return { pointer, message: `must be a boolean (declared type "boolean"), not ${describe(value)}` }; }
+    if (typeof value !== 'boolean') { return `must be a boolean (declared type "boolean"), not ${describe(value)}`; }
   } else {
-    if (typeof value !== 'number' || !Number.isFinite(value)) { return { pointer, message: `must be a finite number (declared type "${type}"), not ${describe(value)}` }; }
-    if (type === 'integer' && !Number.isInteger(value)) { return { pointer, message: `must be an integer (declared type "integer"), not ${value}` }; }
-    if (decl.minimum !== undefined && value < decl.minimum) { return { pointer, message: `must be at least ${decl.minimum} (declared minimum), is ${value}` }; }
-    if (decl.maximum !== undefined && value > decl.maximum) { return { pointer, message: `must be at most ${decl.maximum} (declared maximum), is ${value}` }; }
-    if (Math.abs(value) > NUMBER_LIMIT) { return { pointer, message: `must be within ±10^15 (the spec's limit), is ${value}` }; }
+    if (typeof value !== 'number' || !Number.isFinite(value)) { return `must be a finite number (declared type "${type}"), not ${describe(value)}`; }
+    if (type === 'integer' && !Number.isInteger(value)) { return `must be an integer (declared type "integer"), not ${value}`; }
+    if (decl.minimum !== undefined && value < decl.minimum) { return `must be at least ${decl.minimum} (declared minimum), is ${value}`; }
+    if (decl.maximum !== undefined && value > decl.maximum) { return `must be at most ${decl.maximum} (declared maximum), is ${value}`; }
+    if (Math.abs(value) > NUMBER_LIMIT) { return `must be within ±10^15 (the spec's limit), is ${value}`; }
   }
   if (decl.enum && !decl.enum.some((allowed) => allowed === value)) {
-    return { pointer, message: `must be one of ${JSON.stringify(decl.enum).slice(0, 300)} (declared enum), is ${JSON.stringify(value).slice(0, 100)}` };
+    return `must be one of ${JSON.stringify(decl.enum).slice(0, 300)} (declared enum), is ${JSON.stringify(value).slice(0, 100)}`;
   }
   return undefined;
 }
@@ -36,6 +43,11 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) { return 'an array'; }
   if (typeof value === 'number' && !Number.isFinite(value)) { return String(value); }
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function hasMembers(record: object): boolean {
+  for (const _ in record) { return true; }
+  return false;
 }
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
@@ -63,13 +75,15 @@ export function checkFields(
     if (!isPlainRecord(input.properties)) {
       errors.push({ pointer: `${base}/properties`, message: `must be a plain object of declared properties, not ${describe(input.properties)}` });
     } else {
-      properties = Object.create(null) as Record<string, PropertyValue>;
+      // A plain object is safe here: only declared names are copied, and a declared name starts with a
+      // letter (the catalogue's propertyKey), so never `__proto__`. Null-prototype objects are slow to build and copy.
+      properties = {};
       for (const [name, value] of Object.entries(input.properties)) {
-        const pointer = `${base}/properties/${esc(name)}`;
+        const at = () => `${base}/properties/${esc(name)}`;
         const propertyDecl = Object.hasOwn(decl.properties ?? {}, name) ? decl.properties?.[name] : undefined;
-        if (!propertyDecl) { errors.push({ pointer, message: `is not a property declared for the event "${decl.name}" in the catalogue` }); continue; }
+        if (!propertyDecl) { errors.push({ pointer: at(), message: `is not a property declared for the event "${decl.name}" in the catalogue` }); continue; }
         if (value === undefined) { continue; }
-        const error = checkValue(propertyDecl, value, pointer);
+        const error = checkValue(propertyDecl, value, at);
         if (error) { errors.push(error); } else { properties[name] = value as PropertyValue; }
       }
     }
@@ -83,13 +97,13 @@ export function checkFields(
     if (!isPlainRecord(input.measurements)) {
       errors.push({ pointer: `${base}/measurements`, message: `must be a plain object of declared measurements, not ${describe(input.measurements)}` });
     } else {
-      measurements = Object.create(null) as Record<string, number>;
+      measurements = {};
       for (const [name, value] of Object.entries(input.measurements)) {
-        const pointer = `${base}/measurements/${esc(name)}`;
-        if (!Object.hasOwn(decl.measurements ?? {}, name)) { errors.push({ pointer, message: `is not a measurement declared for the event "${decl.name}" in the catalogue` }); continue; }
+        const at = () => `${base}/measurements/${esc(name)}`;
+        if (!Object.hasOwn(decl.measurements ?? {}, name)) { errors.push({ pointer: at(), message: `is not a measurement declared for the event "${decl.name}" in the catalogue` }); continue; }
         if (value === undefined) { continue; }
         if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > NUMBER_LIMIT) {
-          errors.push({ pointer, message: `must be a finite number within ±10^15, not ${typeof value === 'number' ? value : describe(value)}` });
+          errors.push({ pointer: at(), message: `must be a finite number within ±10^15, not ${typeof value === 'number' ? value : describe(value)}` });
         } else { measurements[name] = value; }
       }
     }
@@ -97,12 +111,19 @@ export function checkFields(
   if (errors.length > 0) { return { ok: false, errors: errors.slice(0, 16) }; }
   return {
     ok: true,
-    ...(properties && Object.keys(properties).length > 0 ? { properties: { ...properties } } : {}),
-    ...(measurements && Object.keys(measurements).length > 0 ? { measurements: { ...measurements } } : {}),
+    ...(properties && hasMembers(properties) ? { properties } : {}),
+    ...(measurements && hasMembers(measurements) ? { measurements } : {}),
   };
 }
 
+const identifiersOf = new WeakMap<EventDeclaration, readonly string[]>();
+
 /** Names of the properties declared as identifiers: Candor replaces their values with keyed hashes. */
 export function identifierProperties(decl: EventDeclaration): readonly string[] {
-  return Object.entries(decl.properties ?? {}).filter(([, p]) => p?.classification === 'EndUserPseudonymizedInformation').map(([n]) => n);
+  let names = identifiersOf.get(decl);
+  if (!names) {
+    names = Object.entries(decl.properties ?? {}).filter(([, p]) => p?.classification === 'EndUserPseudonymizedInformation').map(([n]) => n);
+    identifiersOf.set(decl, names);
+  }
+  return names;
 }
