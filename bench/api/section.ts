@@ -6,7 +6,7 @@
 //  - the bare reference of the pipeline section (precompiled validator + JSON.stringify + fs.writeSync).
 // The three run interleaved, twice each, and the better run of each counts, so that the shared machine's
 // load falls on each alike.
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { NewNameApprovals } from '../../extension/core/api/approvals';
@@ -19,17 +19,14 @@ import type { EventInput } from '../../extension/core/events/event-input';
 import type { LazyValidators } from '../../extension/core/ports/validators';
 import { lazyValidators } from '../../extension/node/node-environment';
 import type { CandorReporter, TrackResult } from '../../api/src/types';
-import type { CandorEvent, EventCatalogue } from '../../generated/types';
-import { newEventId } from '../../protocol/ids';
+import type { EventCatalogue } from '../../generated/types';
+import { BURST, WARM_UP, bareReference, completeEvents, stats, turn, type Timing } from '../pipeline/bare-reference';
 import { openPipeline } from '../pipeline/open-pipeline';
 
 interface Options { quick: boolean; root: string }
 interface Row { figure: string; value: number; unit: string; reference?: string; referenceValue?: number; ratio?: number; target?: string; pass?: boolean }
-interface Timing { p50us: number; p99us: number; amortisedUs: number }
 
 const CALLER = { extension: 'acme.git-graph', version: '2.1.0' };
-const BURST = 100;
-const WARM_UP = 2_000;
 
 /** The caller's catalogue: a usage event with the property types an extension declares, one of them an identifier (hashed). */
 const CATALOGUE: EventCatalogue = {
@@ -67,10 +64,11 @@ export async function run(options: Options): Promise<{ title: string; rows: Row[
 
   const api1 = await throughApi(n, validators);
   const direct1 = await straightToIntake(n, validators);
-  const bare1 = await bare(n, validateEvent);
+  const events = completeEvents(n + WARM_UP, 'openView', CALLER, fields);
+  const bare1 = await bareReference(events, validateEvent);
   const api2 = await throughApi(n, validators);
   const direct2 = await straightToIntake(n, validators);
-  const bare2 = await bare(n, validateEvent);
+  const bare2 = await bareReference(events, validateEvent);
   const best = (a: Timing, b: Timing) => (a.amortisedUs <= b.amortisedUs ? a : b);
   const api = best(api1, api2);
   const direct = best(direct1, direct2);
@@ -153,39 +151,4 @@ async function timed(n: number, call: (i: number) => Promise<TrackResult>): Prom
   }
   await Promise.all(all);
   return stats(perCall, Number(process.hrtime.bigint() - started), n);
-}
-
-async function bare(n: number, validateEvent: (e: unknown) => boolean): Promise<Timing> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'candor-bench-api-bare-'));
-  const fd = openSync(path.join(dir, 'ref.jsonl'), 'a');
-  const now = Date.now();
-  const eventOf = (i: number) => ({
-    id: newEventId(now), kind: 'usage', name: 'openView', timestamp: new Date(now).toISOString(), sequence: i,
-    installationId: '3f1c2b9e-8d7a-4e6f-b5c4-a3d2e1f0c9b8', sessionId: '9b2f0c7e4a1d6b3e8f5a2c9d0e7b4a1f', source: CALLER,
-    client: { candorVersion: '0.1.0', editorName: 'Visual Studio Code', editorVersion: '1.100.3', platform: 'linux' },
-    data: fields(i),
-  } as CandorEvent);
-  const events = Array.from({ length: n + WARM_UP }, (_, i) => eventOf(i));
-  const one = (e: CandorEvent) => { if (!validateEvent(e)) { throw new Error('the bare reference made an invalid event'); } writeSync(fd, `${JSON.stringify(e)}\n`); };
-  for (let i = 0; i < WARM_UP; i++) { one(events[i]!); }
-  const perCall: number[] = [];
-  const started = process.hrtime.bigint();
-  for (let i = WARM_UP; i < n + WARM_UP; i++) {
-    const t0 = process.hrtime.bigint();
-    one(events[i]!);
-    perCall.push(Number(process.hrtime.bigint() - t0));
-    if (i % BURST === BURST - 1) { await turn(); }
-  }
-  const total = Number(process.hrtime.bigint() - started);
-  closeSync(fd);
-  rmSync(dir, { recursive: true, force: true });
-  return stats(perCall, total, n);
-}
-
-const turn = () => new Promise<void>((r) => setImmediate(r));
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-
-function stats(ns: number[], totalNs: number, n: number): Timing {
-  const s = [...ns].sort((a, b) => a - b);
-  return { p50us: quantile(s, 0.5) / 1000, p99us: quantile(s, 0.99) / 1000, amortisedUs: totalNs / n / 1000 };
 }

@@ -4,12 +4,12 @@
 //             durable and not durable, same events, same bursts;
 //  memory   — heap after 100,000 events through a queue bounded at 10,000.
 // Prints one JSON object.
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { EventInput } from '../../extension/core/events/event-input';
 import { lazyValidators } from '../../extension/node/node-environment';
-import { newEventId } from '../../protocol/ids';
+import { BURST, WARM_UP, bareReference, completeEvents, quantile, stats, turn } from './bare-reference';
 import { openPipeline } from './open-pipeline';
 import type { CandorEvent } from '../../generated/types';
 
@@ -17,7 +17,6 @@ declare const gc: (() => void) | undefined;
 const validators = lazyValidators((name) => require(`${process.env.CANDOR_VALIDATORS}/${name}.cjs`));
 const validateEvent = require(`${process.env.CANDOR_VALIDATORS}/event.cjs`) as (e: unknown) => boolean;
 const source = { extension: 'bench.caller', version: '1.0.0' };
-const BURST = 100;
 
 /** A realistic mix: short names, a number, a flag; one event in ten carries a path and an e-mail to scrub. */
 function input(i: number): EventInput {
@@ -26,16 +25,10 @@ function input(i: number): EventInput {
   return { kind: 'usage', name: 'bench.used', data: { properties, measurements: { ms: (i % 250) / 3 } } };
 }
 
-function quantile(sorted: number[], q: number): number { return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!; }
-const stats = (ns: number[], totalNs: number, n: number) => {
-  const s = [...ns].sort((a, b) => a - b);
-  return { p50us: quantile(s, 0.5) / 1000, p99us: quantile(s, 0.99) / 1000, amortisedUs: totalNs / n / 1000 };
-};
-
 async function candor(n: number, durable: boolean) {
   const dir = mkdtempSync(path.join(tmpdir(), 'candor-bench-'));
   const pipeline = await openPipeline(dir, durable, 10 * n, validators);
-  for (let i = 0; i < 2000; i += BURST) { await Promise.all(Array.from({ length: BURST }, (_, k) => pipeline.track(source, input(i + k)))); }
+  for (let i = 0; i < WARM_UP; i += BURST) { await Promise.all(Array.from({ length: BURST }, (_, k) => pipeline.track(source, input(i + k)))); }
   const perCall: number[] = [];
   const toDisk: number[] = [];
   const all: Promise<unknown>[] = [];
@@ -62,32 +55,8 @@ async function candor(n: number, durable: boolean) {
   return { ...stats(perCall, total, n), durableP50us: quantile(durableLatency, 0.5) / 1000, durableP99us: quantile(durableLatency, 0.99) / 1000, writes: log.writes, syncs: log.syncs };
 }
 
-const turn = () => new Promise<void>((r) => setImmediate(r));
-
-async function reference(n: number) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'candor-bench-ref-'));
-  const fd = openSync(path.join(dir, 'ref.jsonl'), 'a');
-  const now = Date.now();
-  const events: CandorEvent[] = Array.from({ length: n + 2000 }, (_, i) => ({
-    id: newEventId(now), kind: 'usage', name: 'bench.used', timestamp: new Date(now).toISOString(), sequence: i,
-    installationId: '3f1c2b9e-8d7a-4e6f-b5c4-a3d2e1f0c9b8', sessionId: '9b2f0c7e4a1d6b3e8f5a2c9d0e7b4a1f', source,
-    client: { candorVersion: '0.1.0', editorName: 'Visual Studio Code', editorVersion: '1.100.3', platform: 'linux' },
-    data: (input(i) as { data: CandorEvent['data'] }).data,
-  } as CandorEvent));
-  const one = (e: CandorEvent) => { if (!validateEvent(e)) { throw new Error('invalid'); } writeSync(fd, `${JSON.stringify(e)}\n`); };
-  for (let i = 0; i < 2000; i++) { one(events[i]!); }
-  const perCall: number[] = [];
-  const started = process.hrtime.bigint();
-  for (let i = 2000; i < n + 2000; i++) {
-    const t0 = process.hrtime.bigint();
-    one(events[i]!);
-    perCall.push(Number(process.hrtime.bigint() - t0));
-    if (i % BURST === BURST - 1) { await turn(); }
-  }
-  const total = Number(process.hrtime.bigint() - started);
-  closeSync(fd);
-  rmSync(dir, { recursive: true, force: true });
-  return stats(perCall, total, n);
+function reference(n: number) {
+  return bareReference(completeEvents(n + WARM_UP, 'bench.used', source, (i) => (input(i) as { data: CandorEvent['data'] }).data), validateEvent);
 }
 
 async function memory(n: number) {
