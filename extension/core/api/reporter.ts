@@ -167,7 +167,10 @@ export class Reporter implements CandorReporter {
       if (bytes > this.deps.limiter.maxEventBytes) {
         return this.refuse('event_too_large', `"${decl.name}" is ${bytes} bytes; the limit per event is ${this.deps.limiter.maxEventBytes}. Send fewer or shorter properties.`, []);
       }
-      return await this.deps.intake.track(this.source, built.input, { identifiers: identifierProperties(decl) });
+      // Only the identifiers this event carries: the intake refuses an identifier name that is not among its properties.
+      const carried = (built.input.data as { properties?: Record<string, unknown> }).properties ?? {};
+      const identifiers = identifierProperties(decl).filter((n) => Object.hasOwn(carried, n));
+      return await this.deps.intake.track(this.source, built.input, identifiers.length > 0 ? { identifiers } : undefined);
     } catch (e) {
       // A fault of Candor must not become the caller's exception; it is Candor's error, not a drop by rule.
       return { status: 'notCollected', reason: `Candor could not record the event: ${e instanceof Error ? e.message : String(e)}`.slice(0, 512) };

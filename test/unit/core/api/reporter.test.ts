@@ -9,6 +9,7 @@ import { Milestones } from '../../../../extension/core/builtin/milestones';
 import type { EventInput } from '../../../../extension/core/events/event-input';
 import type { EventSource, Intake, IntakeOptions, TrackResult } from '../../../../extension/core/events/intake';
 import { toFieldErrors } from '../../../../protocol/validation-errors';
+import { rig } from '../../../support/harness';
 import { gitGraphCatalogue } from './fixtures';
 
 class RecordingIntake implements Intake {
@@ -28,7 +29,7 @@ const asEvent = (input: EventInput) => ({
   ...input,
 });
 
-async function setup(options: { perMinute?: number; burst?: number; maxEventBytes?: number } = {}) {
+async function setup(options: { perMinute?: number; burst?: number; maxEventBytes?: number; intake?: Intake } = {}) {
   let now = Date.parse('2026-11-29T12:00:00Z');
   const clock = { now: () => now };
   const saved = new Map<string, EventCatalogue>();
@@ -37,7 +38,7 @@ async function setup(options: { perMinute?: number; burst?: number; maxEventByte
   const intake = new RecordingIntake();
   const refused: ReasonCode[] = [];
   const reporter = new Reporter({ extension: 'acme.git-graph', version: '2.1.0' }, '/home/alice/.vscode/extensions/acme.git-graph-2.1.0', {
-    registry, intake, clock,
+    registry, intake: options.intake ?? intake, clock,
     limiter: new CallerLimiter(clock, { perMinute: options.perMinute ?? 600, burst: options.burst ?? 200, maxEventBytes: options.maxEventBytes ?? 16_384 }),
     milestones: new Milestones({ reached: {} }, () => Date.parse('2026-11-29T11:58:00Z')),
     onRefused: (code) => refused.push(code),
@@ -112,6 +113,16 @@ describe('a reporter', () => {
     const { reporter } = await setup();
     reporter.dispose();
     expect(await reporter.usage('openView', { properties: { trigger: 'button' } })).toMatchObject({ status: 'refused' });
+  });
+
+  it('hashes only the identifiers an event carries: an optional identifier left out is no reason to refuse it', async () => {
+    // Against the pipeline's real intake, which refuses an identifier name that is not among the properties.
+    const { pipeline } = await rig();
+    const { reporter } = await setup({ intake: pipeline });
+    expect(await reporter.usage('openView', { properties: { trigger: 'button' } })).toMatchObject({ status: 'accepted' });
+    expect(await reporter.usage('openView', { properties: { trigger: 'palette', repoId: 'github.com/alice/secret' } })).toMatchObject({ status: 'accepted' });
+    const stored = pipeline.queue!.collectingEvents().map((e) => JSON.parse(e.line) as { data: { properties: Record<string, unknown> } });
+    expect(stored.map((e) => e.data.properties)).toEqual([{ trigger: 'button' }, { trigger: 'palette', repoId: expect.stringMatching(/^[0-9a-f]{32}$/) }]);
   });
 
   it('turns a failing intake into a result, not an exception', async () => {
