@@ -1,0 +1,35 @@
+// The editor's own dialogs, answered in the workbench as a user answers them: the save dialog that
+// `vscode.window.showSaveDialog` opens (in a browser workbench on a remote file system, VS Code's
+// "simple" file dialog: a quick input that takes a path) and a modal message
+// (`showWarningMessage(…, { modal: true }, …)`: a dialog box with one button per choice).
+
+/**
+ * Waits for the save dialog, types `filePath` (an absolute path on the editor's machine) and accepts it.
+ * Returns the dialog's title, so a test can check which question it answered.
+ */
+export async function answerSaveDialog(page, filePath, { timeoutMs = 20_000 } = {}) {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('.quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  const title = (await widget.locator('.quick-input-title').textContent({ timeout: timeoutMs }).catch(() => '')) ?? '';
+  await input.fill(filePath);
+  // The dialog completes paths as one types; wait until it holds exactly ours before accepting it.
+  await page.waitForFunction((want) => document.querySelector('.quick-input-widget .quick-input-box input')?.value === want, filePath, { timeout: timeoutMs });
+  await input.press('Enter');
+  await widget.waitFor({ state: 'hidden', timeout: timeoutMs });
+  return title.trim();
+}
+
+/**
+ * Waits for a modal dialog, clicks its button labelled `label` and returns the dialog's message and
+ * detail, so a test can check what the user was asked.
+ */
+export async function clickDialogButton(page, label, { timeoutMs = 20_000 } = {}) {
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ state: 'visible', timeout: timeoutMs });
+  const text = (await dialog.locator('.dialog-message-text, .dialog-message-detail').allInnerTexts()).join('\n');
+  const button = dialog.locator('.dialog-buttons .monaco-button').filter({ hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) });
+  await button.first().click({ timeout: timeoutMs });
+  await dialog.waitFor({ state: 'hidden', timeout: timeoutMs });
+  return text;
+}
