@@ -98,6 +98,15 @@ export async function webviewText(page, selector, { equals, contains, timeoutMs 
   }
 }
 
+/** The text of every element matching `selector` inside the webview that has one, in document order; `visibleOnly` leaves out hidden ones. */
+export async function webviewTexts(page, selector, { visibleOnly = false, timeoutMs = 20_000 } = {}) {
+  const frame = await webviewFrame(page, selector, { timeoutMs });
+  const texts = await frame.$$eval(selector, (nodes, visible) => nodes
+    .filter((n) => !visible || (!n.closest('[hidden]') && n.getClientRects().length > 0))
+    .map((n) => n.textContent ?? ''), visibleOnly);
+  return texts;
+}
+
 /** Clicks `selector` inside a webview, as a user would (real mouse events, through both iframes). */
 export async function webviewClick(page, selector, { timeoutMs = 20_000 } = {}) {
   const frame = await webviewFrame(page, selector, { timeoutMs });

@@ -13,8 +13,12 @@ export async function answerSaveDialog(page, filePath, { timeoutMs = 20_000 } = 
   await input.waitFor({ state: 'visible', timeout: timeoutMs });
   const title = (await widget.locator('.quick-input-title').textContent({ timeout: timeoutMs }).catch(() => '')) ?? '';
   await input.fill(filePath);
-  // The dialog completes paths as one types; wait until it holds exactly ours before accepting it.
-  await page.waitForFunction((want) => document.querySelector('.quick-input-widget .quick-input-box input')?.value === want, filePath, { timeout: timeoutMs });
+  // The dialog completes paths as one types; accept only once it holds exactly ours.
+  const deadline = Date.now() + timeoutMs;
+  for (let value = await input.inputValue(); value !== filePath; value = await input.inputValue()) {
+    if (Date.now() > deadline) { throw new Error(`the save dialog holds ${JSON.stringify(value)}, not ${JSON.stringify(filePath)}`); }
+    await new Promise((r) => setTimeout(r, 100));
+  }
   await input.press('Enter');
   await widget.waitFor({ state: 'hidden', timeout: timeoutMs });
   return title.trim();
@@ -26,7 +30,12 @@ export async function answerSaveDialog(page, filePath, { timeoutMs = 20_000 } = 
  */
 export async function clickDialogButton(page, label, { timeoutMs = 20_000 } = {}) {
   const dialog = page.locator('.monaco-dialog-box');
-  await dialog.waitFor({ state: 'visible', timeout: timeoutMs });
+  await dialog.waitFor({ state: 'visible', timeout: timeoutMs }).catch(async (e) => {
+    // Say what the workbench shows instead (a notification, another dialog), which is what a reader needs.
+    const shown = await page.evaluate(() => [...document.querySelectorAll('[class*="dialog"], .notification-toast')]
+      .filter((n) => n.getClientRects().length > 0).map((n) => `${n.className}: ${(n.textContent ?? '').slice(0, 120)}`)).catch(() => []);
+    throw new Error(`no modal dialog appeared within ${timeoutMs} ms; visible instead: ${JSON.stringify(shown)} (${e.message.split('\n')[0]})`);
+  });
   const text = (await dialog.locator('.dialog-message-text, .dialog-message-detail').allInnerTexts()).join('\n');
   const button = dialog.locator('.dialog-buttons .monaco-button').filter({ hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) });
   await button.first().click({ timeout: timeoutMs });

@@ -9,7 +9,7 @@
 // win over the installed copy, and the suite must test what users install.
 import path from 'node:path';
 import {
-  launchBrowser, openPage, runFromPalette, screenshot, waitForWorkbench, webviewClick, webviewFill, webviewPost, webviewPress, webviewStyle, webviewText, workbenchTexts,
+  launchBrowser, openPage, runFromPalette, screenshot, waitForWorkbench, webviewClick, webviewFill, webviewPost, webviewPress, webviewStyle, webviewText, webviewTexts, workbenchTexts,
 } from './browser.mjs';
 import { startBridge } from './bridge.mjs';
 import { TESTS_HOST, suiteDir } from './build.mjs';
@@ -101,6 +101,7 @@ function registerActions(bridge, { page, artifactsDir, profile, cleanups }) {
   bridge.handle('palette', async ({ title }) => { await workbench(); await runFromPalette(page, title); });
   bridge.handle('workbenchTexts', async ({ selector }) => { await workbench(); return workbenchTexts(page, selector); });
   bridge.handle('webviewText', async ({ selector, equals, contains, timeoutMs }) => webviewText(page, selector, { equals, contains, timeoutMs }));
+  bridge.handle('webviewTexts', async ({ selector, visibleOnly, timeoutMs }) => webviewTexts(page, selector, { visibleOnly, timeoutMs }));
   bridge.handle('webviewClick', async ({ selector, timeoutMs }) => { await webviewClick(page, selector, { timeoutMs }); });
   bridge.handle('webviewFill', async ({ selector, text, timeoutMs }) => { await webviewFill(page, selector, text, { timeoutMs }); });
   bridge.handle('webviewPress', async ({ selector, key, timeoutMs }) => { await webviewPress(page, selector, key, { timeoutMs }); });

@@ -41,8 +41,19 @@ export class CandorPanel {
     await ui.webviewFill('#pending-search input', text);
   }
 
-  /** The text of the rows the list draws now (names, kinds, extensions and the start of each event's bytes). */
-  listText(expect: { contains?: string } = {}): Promise<string> { return ui.webviewText('#pending-list', expect); }
+  /** The event rows the list shows now: each event's name, kind and extension, in list order. */
+  async eventRows(): Promise<{ name: string; kind: string; extension: string }[]> {
+    const cells = (cell: string) => ui.webviewTexts(`#pending-list .wlist-row.event .${cell}`, { visibleOnly: true });
+    const [names, kinds, extensions] = await Promise.all([cells('name'), cells('kind'), cells('ext')]);
+    return names.map((name, i) => ({ name, kind: kinds[i]!, extension: extensions[i]! }));
+  }
+
+  /** Opens the first event the list shows: its exact bytes, and beside each field what it means. */
+  async openFirstEvent(): Promise<{ bytes: string; meaning(field: string): Promise<string> }> {
+    await ui.webviewClick('#pending-list .wlist-row.event:not([hidden])');
+    const bytes = await ui.webviewText('#event-bytes');
+    return { bytes, meaning: (field) => ui.webviewText(`${DETAIL} table.fields tr[data-path="${field}"] td.meaning`) };
+  }
 
   /**
    * Opens the first batch the list shows (after a search: the batch holding what was searched for) and
@@ -106,5 +117,5 @@ export class CandorPanel {
   async post(message: unknown): Promise<void> { await ui.webviewPost('#app', message); }
 
   /** The panel page's background colour (the editor's theme, through its CSS variables). */
-  background(): Promise<string> { return ui.webviewStyle('body', 'background-color'); }
+  background(): Promise<string> { return ui.webviewStyle('body:has(> #app)', 'background-color'); }
 }

@@ -81,6 +81,8 @@ export const ui = {
   /** The text of an element inside a webview (two iframes deep); with `equals`/`contains`, waits until it matches. */
   webviewText: (selector: string, expect: { equals?: string; contains?: string; timeoutMs?: number } = {}) =>
     bridge<string>('webviewText', { selector, ...expect }),
+  /** The text of every element matching `selector` inside a webview, in document order; `visibleOnly` leaves out hidden ones. */
+  webviewTexts: (selector: string, options: { visibleOnly?: boolean } = {}) => bridge<string[]>('webviewTexts', { selector, ...options }),
   /** Clicks an element inside a webview with the mouse. */
   webviewClick: (selector: string, options: { timeoutMs?: number } = {}) => bridge<void>('webviewClick', { selector, ...options }),
   /** Types into an input inside a webview (replacing its text), as a user would. */
