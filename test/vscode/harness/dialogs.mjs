@@ -12,15 +12,22 @@ export async function answerSaveDialog(page, filePath, { timeoutMs = 20_000 } = 
   const input = widget.locator('.quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: timeoutMs });
   const title = (await widget.locator('.quick-input-title').textContent({ timeout: timeoutMs }).catch(() => '')) ?? '';
-  await input.fill(filePath);
-  // The dialog completes paths as one types; accept only once it holds exactly ours.
+  // The dialog completes paths as one types, and ignores Enter while it is still listing the folder it
+  // completed: accept only while it holds exactly our path, and again if it stayed open.
   const deadline = Date.now() + timeoutMs;
-  for (let value = await input.inputValue(); value !== filePath; value = await input.inputValue()) {
-    if (Date.now() > deadline) { throw new Error(`the save dialog holds ${JSON.stringify(value)}, not ${JSON.stringify(filePath)}`); }
-    await new Promise((r) => setTimeout(r, 100));
+  await input.fill(filePath);
+  for (;;) {
+    const value = await input.inputValue();
+    if (value !== filePath) {
+      if (Date.now() > deadline) { throw new Error(`the save dialog holds ${JSON.stringify(value)}, not ${JSON.stringify(filePath)}`); }
+      await new Promise((r) => setTimeout(r, 100));
+      continue;
+    }
+    await input.press('Enter');
+    const closed = await widget.waitFor({ state: 'hidden', timeout: 2_000 }).then(() => true, () => false);
+    if (closed) { break; }
+    if (Date.now() > deadline) { throw new Error(`the save dialog stayed open holding ${JSON.stringify(await input.inputValue().catch(() => '?'))}`); }
   }
-  await input.press('Enter');
-  await widget.waitFor({ state: 'hidden', timeout: timeoutMs });
   return title.trim();
 }
 

@@ -105,12 +105,15 @@ export class CandorPanel {
     return { dialogTitle, result: await ui.webviewText('#data-result', { contains: 'Saved to', timeoutMs: 30_000 }) };
   }
 
-  /** Delete my data…, confirming in the editor's modal dialog; resolves with the question asked and the receipts shown. */
-  async deleteData(): Promise<{ question: string; result: string }> {
+  /**
+   * Delete my data… while no one can answer the editor's confirmation (VS Code refuses modal dialogs while
+   * extension tests run, so the in-host suite cannot confirm); resolves with what the panel says then.
+   * The answered dialog is tested in an editor without extension tests (test/vscode/data-rights.test.ts).
+   */
+  async deleteDataUnconfirmed(): Promise<string> {
     await this.openTab('consent');
     await ui.webviewClick('#delete-data');
-    const question = await ui.dialogButton('Delete');
-    return { question, result: await ui.webviewText('#data-result', { contains: 'Deleted', timeoutMs: 30_000 }) };
+    return ui.webviewText('#data-result', { contains: 'did not work', timeoutMs: 30_000 });
   }
 
   /** Posts a message to the extension from inside the panel's page, as its script could. */

@@ -1,8 +1,9 @@
 // The panel in a real VS Code, against the real endpoint (issue 8): opened from the palette, it shows
 // what a fixture extension tracked; in review mode nothing leaves until Approve all is clicked, and then
 // the endpoint receives the bytes the panel showed, byte for byte; discarded events never arrive and
-// are counted; export and delete from the consent screen reach the endpoint's routes with the
-// ownership proof; hostile messages from the webview's side have no effect; light and dark screenshots.
+// are counted; export from the consent screen reaches the endpoint's route with the ownership proof
+// (deletion, which needs an answered modal dialog, is data-rights.test.ts); hostile messages from the
+// webview's side have no effect; light and dark screenshots.
 // A recording proxy in front of the endpoint keeps every body and every other request that went by.
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -191,7 +192,7 @@ suite('The panel in the editor', function () {
     await setSettings({ 'workbench.colorTheme': undefined });
   });
 
-  test('export and delete from the consent screen reach the endpoint\'s routes with the ownership proof; then the endpoint holds nothing of this installation, and the saved file holds what it held', async function () {
+  test('export from the consent screen reaches the endpoint\'s route with the ownership proof, and the saved file holds what the endpoint held; delete without an answered confirmation deletes nothing', async function () {
     needsBrowser(this);
     const lastBatch = JSON.parse(proxy.bodies.at(-1) ?? '{}') as Batch;
     const { installationId, ownerKeyHash } = lastBatch;
@@ -206,41 +207,30 @@ suite('The panel in the editor', function () {
     const { dialogTitle, result } = await panel.exportData(file);
     assert.equal(dialogTitle, 'Export my Candor data');
     assert.ok(result.startsWith(`Saved to ${file}.`), result);
-    const saved = readFileSync(file, 'utf8');
-    const exported = JSON.parse(saved) as { local: { pending: CandorEvent[] }; endpoint: { installations: { installationId: string; status: string; events: Export['events'] }[] } };
+    const exported = JSON.parse(readFileSync(file, 'utf8')) as { local: { pending: CandorEvent[] }; endpoint: { installations: { installationId: string; status: string; events: Export['events'] }[] } };
 
-    const proof = (method: string, route: string) => {
-      const calls = proxy.requests.slice(firstRequest).filter((r) => r.method === method && r.path.split('?')[0] === route);
-      assert.ok(calls.length > 0, `${method} ${route} reached the endpoint: ${JSON.stringify(proxy.requests.slice(firstRequest).map((r) => `${r.method} ${r.path} ${r.status}`))}`);
-      for (const c of calls) {
-        assert.ok(c.secret, `${method} ${route} carried Candor-Installation-Secret`);
-        assert.equal(sha256(c.secret), ownerKeyHash, 'the secret whose hash every batch of this installation carried');
-      }
-      return calls;
-    };
-    const exports = proof('GET', `/v1/installations/${installationId}/events`);
-    assert.deepEqual(exports.map((c) => c.status), exports.map(() => 200));
+    const calls = (method: string, route: string) => proxy.requests.slice(firstRequest).filter((r) => r.method === method && r.path.split('?')[0] === route);
+    const exports = calls('GET', `/v1/installations/${installationId}/events`);
+    assert.ok(exports.length > 0, `the export route was called: ${JSON.stringify(proxy.requests.slice(firstRequest).map((r) => `${r.method} ${r.path} ${r.status}`))}`);
+    for (const c of exports) {
+      assert.ok(c.secret, 'with Candor-Installation-Secret');
+      assert.equal(sha256(c.secret), ownerKeyHash, 'the secret whose hash every batch of this installation carried');
+      assert.equal(c.status, 200);
+    }
     const copy = exported.endpoint.installations.find((i) => i.installationId === installationId);
     assert.equal(copy?.status, 'exported');
     assert.deepEqual(copy!.events.map((s) => s.event), held.map((e) => e.event), 'the file holds every event the endpoint held, as stored');
     assert.equal(exported.local.pending.filter((e) => labelOf(e) === 'p-export').length, 3, 'and what waited on this machine');
 
-    const { question, result: receipt } = await panel.deleteData();
-    assert.match(question, /Delete everything Candor holds about this installation, here and at the endpoint\?/);
-    const deletions = proof('DELETE', `/v1/installations/${installationId}`);
-    assert.deepEqual(deletions.map((c) => c.status), [200]);
-    assert.match(receipt, new RegExp(`and ${held.length} stored event\\(s\\) at the endpoint; Candor now uses a new installation id\\.`), receipt);
-    assert.ok(receipt.includes(installationId), `the receipt names the installation: ${receipt}`);
-
-    // Afterwards the endpoint holds nothing of it: its own export route says so, and so does its database.
-    const answer = await fetch(new URL(`v1/installations/${installationId}/events`, endpoint.url), { headers: { 'candor-installation-secret': deletions[0]!.secret! } });
-    assert.equal(answer.status, 404, 'the export route finds nothing');
-    const after = await storedEvents(endpoint.databaseFile);
-    assert.deepEqual(after.events.filter((e) => e.installationId === installationId), []);
-    assert.deepEqual(after.installations.filter((i) => i.installationId === installationId), [], 'not even its owner key hash');
+    // Deleting asks the editor for a modal confirmation, which VS Code refuses to show while extension
+    // tests run: unanswered, it must delete nothing, here or at the endpoint.
+    const answer = await panel.deleteDataUnconfirmed();
+    assert.doesNotMatch(answer, /Deleted/, answer);
+    assert.deepEqual(calls('DELETE', `/v1/installations/${installationId}`), [], 'no deletion reached the endpoint');
+    const still = (await storedEvents(endpoint.databaseFile)).events.filter((e) => e.installationId === installationId);
+    assert.ok(still.length >= held.length, 'the endpoint still holds the installation\'s events');
     await panel.openTab('pending');
     await panel.search('p-export');
-    await eventually(async () => assert.doesNotMatch(await panel.totals(), /Showing [1-9]/), { timeoutMs: 10_000 });
-    assert.equal(readFileSync(file, 'utf8'), saved, 'the file the user saved still holds what it held');
+    await panel.totals({ contains: 'Showing 3 events' });
   });
 });
