@@ -81,6 +81,8 @@ export async function webviewFrame(page, selector, { timeoutMs = 20_000 } = {}) 
 
 /**
  * The text of `selector` inside a webview; with `equals` or `contains`, waits until it matches.
+ * @param {import('playwright-core').Page} page
+ * @param {string} selector
  * @param {{ equals?: string, contains?: string, timeoutMs?: number }} [expect]
  */
 export async function webviewText(page, selector, { equals, contains, timeoutMs = 20_000 } = {}) {
