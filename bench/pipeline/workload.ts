@@ -7,13 +7,9 @@
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { evaluateConsent } from '../../extension/core/consent/consent';
 import type { EventInput } from '../../extension/core/events/event-input';
-import { Pipeline } from '../../extension/core/pipeline';
-import { DEFAULT_GROUP_COMMIT } from '../../extension/core/queue/group-commit';
-import { httpTransport } from '../../extension/node/http-transport';
-import { nodeFiles } from '../../extension/node/node-files';
-import { lazyValidators, systemClock, thisProcess } from '../../extension/node/node-environment';
+import { lazyValidators } from '../../extension/node/node-environment';
+import { openPipeline } from './open-pipeline';
 import { newEventId } from '../../protocol/ids';
 import type { CandorEvent } from '../../generated/types';
 
@@ -36,26 +32,9 @@ const stats = (ns: number[], totalNs: number, n: number) => {
   return { p50us: quantile(s, 0.5) / 1000, p99us: quantile(s, 0.99) / 1000, amortisedUs: totalNs / n / 1000 };
 };
 
-async function openPipeline(dir: string, durable: boolean, maxEvents: number) {
-  const pipeline = new Pipeline({
-    storage: dir, files: nodeFiles, clock: systemClock, transport: httpTransport, validators, process: thisProcess,
-    modules: { rights: () => import('../../extension/core/rights/data-rights'), panel: () => import('../../extension/core/view/pipeline-panel'), recovery: () => import('../../extension/core/queue/recovery') },
-    secrets: { get: async () => undefined, store: async () => {}, delete: async () => {} },
-    client: { candorVersion: '0.1.0', editorName: 'Visual Studio Code', editorVersion: '1.100.3', platform: 'linux' },
-    personal: { userName: 'jane', hostName: 'bench-host', homeDir: '/home/jane' },
-    limits: { maxEvents, maxBytes: 1024 * 1024 * 1024 },
-    groupCommit: { ...DEFAULT_GROUP_COMMIT, durable },
-  });
-  const endpoint = 'http://127.0.0.1:9/';
-  const consent = evaluateConsent({ editorUsageEnabled: true, editorErrorsEnabled: true, editorLevel: 'all', candorEnabled: true, endpoint });
-  // Paused: the bench measures intake and storage, not the network.
-  await pipeline.start(consent, { endpoint, reviewBeforeSend: false, batchEvents: 500, batchIntervalMs: 30_000 }, true);
-  return pipeline;
-}
-
 async function candor(n: number, durable: boolean) {
   const dir = mkdtempSync(path.join(tmpdir(), 'candor-bench-'));
-  const pipeline = await openPipeline(dir, durable, 10 * n);
+  const pipeline = await openPipeline(dir, validators, durable, 10 * n);
   for (let i = 0; i < 2000; i += BURST) { await Promise.all(Array.from({ length: BURST }, (_, k) => pipeline.track(source, input(i + k)))); }
   const perCall: number[] = [];
   const toDisk: number[] = [];
@@ -113,7 +92,7 @@ async function reference(n: number) {
 
 async function memory(n: number) {
   const dir = mkdtempSync(path.join(tmpdir(), 'candor-bench-mem-'));
-  const pipeline = await openPipeline(dir, true, 10_000);
+  const pipeline = await openPipeline(dir, validators, true, 10_000);
   gc?.();
   const before = process.memoryUsage().heapUsed;
   for (let i = 0; i < n; i += 200) { await Promise.all(Array.from({ length: 200 }, (_, k) => pipeline.track(source, input(i + k)))); }
