@@ -15,6 +15,12 @@ export async function answerSaveDialog(page, filePath, { timeoutMs = 20_000 } = 
   // The dialog completes paths as one types, and ignores Enter while it is still listing the folder it
   // completed: accept only while it holds exactly our path, and again if it stayed open.
   const deadline = Date.now() + timeoutMs;
+  // It opens empty and then puts its default path in; a path typed before that is overwritten in its
+  // model though not always on screen, and the default is saved. So type only once its default has settled.
+  for (let last = '', value = await input.inputValue(); !value || value !== last; last = value, value = await input.inputValue()) {
+    if (Date.now() > deadline) { throw new Error('the save dialog never showed its default path'); }
+    await new Promise((r) => setTimeout(r, 250));
+  }
   await input.fill(filePath);
   for (;;) {
     const value = await input.inputValue();
