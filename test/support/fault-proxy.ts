@@ -27,6 +27,11 @@ export class FaultProxy {
   onExchange: ((batch: Batch, status: number) => void) | undefined;
   /** Told of each batch request as it arrives, before it is forwarded. */
   onRequest: (() => void) | undefined;
+  /**
+   * Every other request the endpoint answered (export, deletion, health…): its method and path, the
+   * ownership proof it carried (`Candor-Installation-Secret`), and the endpoint's status.
+   */
+  readonly requests: { method: string; path: string; secret: string | undefined; status: number }[] = [];
 
   /** Where requests go; a test may point it at a restarted endpoint. */
   constructor(public upstream: string) {}
@@ -74,6 +79,10 @@ export class FaultProxy {
         answer.on('data', (c: Buffer) => body.push(c));
         answer.on('end', () => {
           if (text !== undefined && this.onExchange) { try { this.onExchange(JSON.parse(text) as Batch, answer.statusCode ?? 0); } catch { /* not a batch */ } }
+          if (!isBatch) {
+            const secret = req.headers['candor-installation-secret'];
+            this.requests.push({ method: req.method ?? '', path: req.url ?? '', secret: typeof secret === 'string' ? secret : undefined, status: answer.statusCode ?? 0 });
+          }
           // The endpoint committed; the client never hears it.
           if (fault?.kind === 'commit-then-reset') { req.socket.destroy(); return; }
           const send = () => { res.writeHead(answer.statusCode ?? 502, answer.headers); res.end(Buffer.concat(body)); };

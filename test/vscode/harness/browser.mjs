@@ -81,6 +81,8 @@ export async function webviewFrame(page, selector, { timeoutMs = 20_000 } = {}) 
 
 /**
  * The text of `selector` inside a webview; with `equals` or `contains`, waits until it matches.
+ * @param {import('playwright-core').Page} page
+ * @param {string} selector
  * @param {{ equals?: string, contains?: string, timeoutMs?: number }} [expect]
  */
 export async function webviewText(page, selector, { equals, contains, timeoutMs = 20_000 } = {}) {
@@ -98,10 +100,55 @@ export async function webviewText(page, selector, { equals, contains, timeoutMs 
   }
 }
 
+/** The text of every element matching `selector` inside the webview that has one, in document order; `visibleOnly` leaves out hidden ones. */
+export async function webviewTexts(page, selector, { visibleOnly = false, timeoutMs = 20_000 } = {}) {
+  const frame = await webviewFrame(page, selector, { timeoutMs });
+  const texts = await frame.$$eval(selector, (nodes, visible) => nodes
+    .filter((n) => !visible || (!n.closest('[hidden]') && n.getClientRects().length > 0))
+    .map((n) => n.textContent ?? ''), visibleOnly);
+  return texts;
+}
+
 /** Clicks `selector` inside a webview, as a user would (real mouse events, through both iframes). */
 export async function webviewClick(page, selector, { timeoutMs = 20_000 } = {}) {
   const frame = await webviewFrame(page, selector, { timeoutMs });
   await frame.click(selector, { timeout: timeoutMs });
+}
+
+/** Types `text` into `selector` inside a webview (replacing what it held), as a user would. */
+export async function webviewFill(page, selector, text, { timeoutMs = 20_000 } = {}) {
+  const frame = await webviewFrame(page, selector, { timeoutMs });
+  await frame.fill(selector, text, { timeout: timeoutMs });
+}
+
+/** Focuses `selector` inside a webview and presses `key` (Playwright's names: "Control+A", "Enter"). */
+export async function webviewPress(page, selector, key, { timeoutMs = 20_000 } = {}) {
+  const frame = await webviewFrame(page, selector, { timeoutMs });
+  await frame.press(selector, key, { timeout: timeoutMs });
+}
+
+/** The computed value of a CSS property of `selector` inside a webview (e.g. a theme's background). */
+export async function webviewStyle(page, selector, property, { timeoutMs = 20_000 } = {}) {
+  const frame = await webviewFrame(page, selector, { timeoutMs });
+  return frame.$eval(selector, (e, p) => getComputedStyle(e).getPropertyValue(p), property);
+}
+
+/**
+ * Posts `message` to the extension from the webview whose page has `selector`, exactly as that page's
+ * own `acquireVsCodeApi().postMessage(message)` does: VS Code's API in the page calls the
+ * `__vscode_post_message__` function of the frame around it (its webview host frame) with the channel
+ * "onmessage". The page itself can no longer reach that frame (VS Code deletes `window.parent`), so the
+ * call is made in the host frame; what reaches the extension is the same.
+ */
+export async function webviewPost(page, selector, message, { timeoutMs = 20_000 } = {}) {
+  const frame = await webviewFrame(page, selector, { timeoutMs });
+  const host = frame.parentFrame();
+  if (!host) { throw new Error(`the webview with ${selector} has no host frame`); }
+  await host.evaluate((m) => {
+    const post = /** @type {any} */ (window).__vscode_post_message__;
+    if (typeof post !== 'function') { throw new Error('this frame is not a webview host frame (no __vscode_post_message__)'); }
+    post('onmessage', { message: m, transfer: undefined });
+  }, message);
 }
 
 /** Saves a PNG of the whole workbench under `dir`; returns its path. */

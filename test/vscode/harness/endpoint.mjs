@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../../../scripts/vscode/paths.mjs';
+import { readStoredEvents } from './endpoint-store.mjs';
 import { spawnGroup, tail } from './process-group.mjs';
 
 const ENDPOINT_DIR = path.join(ROOT, 'endpoint');
@@ -63,4 +64,17 @@ export async function startEndpoint({ dir, host = '127.0.0.1', readyTimeoutMs = 
     /** Stops the endpoint's process group (gracefully: SIGTERM first); removes the folder if it made it. */
     async stop() { await child.stop(); if (!dir) { rmSync(folder, { recursive: true, force: true }); } },
   };
+}
+
+/**
+ * The bridge actions beside the editor, the same in both launchers: start the real endpoint (stopped by
+ * the run's cleanups) and read what it stored.
+ */
+export function registerEndpointActions(bridge, { profile, cleanups }) {
+  bridge.handle('startEndpoint', async () => {
+    const endpoint = await startEndpoint({ dir: mkdtempSync(path.join(profile.root, 'endpoint-')) });
+    cleanups.push(() => endpoint.stop());
+    return { url: endpoint.url, databaseFile: endpoint.databaseFile };
+  });
+  bridge.handle('storedEvents', async ({ databaseFile }) => readStoredEvents(databaseFile));
 }

@@ -7,13 +7,15 @@
 // Candor is installed from its .vsix into the throwaway extensions folder. The development path is
 // test/vscode/host, a manifest that contributes nothing: a development folder of Candor itself would
 // win over the installed copy, and the suite must test what users install.
-import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
-import { launchBrowser, openPage, runFromPalette, screenshot, waitForWorkbench, webviewClick, webviewText, workbenchTexts } from './browser.mjs';
+import {
+  launchBrowser, openPage, runFromPalette, screenshot, waitForWorkbench, webviewClick, webviewFill, webviewPost, webviewPress, webviewStyle, webviewText, webviewTexts, workbenchTexts,
+} from './browser.mjs';
 import { startBridge } from './bridge.mjs';
 import { TESTS_HOST, suiteDir } from './build.mjs';
 import { installExtensions, startCodeServer } from './code-server.mjs';
-import { startEndpoint } from './endpoint.mjs';
+import { answerSaveDialog, clickDialogButton } from './dialogs.mjs';
+import { registerEndpointActions } from './endpoint.mjs';
 import { createProfile } from './profile.mjs';
 import { artifactsFor, failureReport, collectResults, followReport, hostEnv, teardown, verdict } from './suite-run.mjs';
 
@@ -99,11 +101,14 @@ function registerActions(bridge, { page, artifactsDir, profile, cleanups }) {
   bridge.handle('palette', async ({ title }) => { await workbench(); await runFromPalette(page, title); });
   bridge.handle('workbenchTexts', async ({ selector }) => { await workbench(); return workbenchTexts(page, selector); });
   bridge.handle('webviewText', async ({ selector, equals, contains, timeoutMs }) => webviewText(page, selector, { equals, contains, timeoutMs }));
+  bridge.handle('webviewTexts', async ({ selector, visibleOnly, timeoutMs }) => webviewTexts(page, selector, { visibleOnly, timeoutMs }));
   bridge.handle('webviewClick', async ({ selector, timeoutMs }) => { await webviewClick(page, selector, { timeoutMs }); });
+  bridge.handle('webviewFill', async ({ selector, text, timeoutMs }) => { await webviewFill(page, selector, text, { timeoutMs }); });
+  bridge.handle('webviewPress', async ({ selector, key, timeoutMs }) => { await webviewPress(page, selector, key, { timeoutMs }); });
+  bridge.handle('webviewStyle', async ({ selector, property, timeoutMs }) => webviewStyle(page, selector, property, { timeoutMs }));
+  bridge.handle('webviewPost', async ({ selector, message, timeoutMs }) => { await webviewPost(page, selector, message, { timeoutMs }); });
+  bridge.handle('saveDialog', async ({ filePath, timeoutMs }) => { await workbench(); return answerSaveDialog(page, filePath, { timeoutMs }); });
+  bridge.handle('dialogButton', async ({ label, timeoutMs }) => { await workbench(); return clickDialogButton(page, label, { timeoutMs }); });
   bridge.handle('screenshot', async ({ name }) => screenshot(page, path.join(artifactsDir, 'screenshots'), name));
-  bridge.handle('startEndpoint', async () => {
-    const endpoint = await startEndpoint({ dir: mkdtempSync(path.join(profile.root, 'endpoint-')) });
-    cleanups.push(() => endpoint.stop());
-    return { url: endpoint.url, databaseFile: endpoint.databaseFile };
-  });
+  registerEndpointActions(bridge, { profile, cleanups });
 }

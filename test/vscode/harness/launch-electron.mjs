@@ -6,13 +6,12 @@
 // test-electron downloads VS Code and finds its CLI; the editor is then spawned here rather than by
 // its runTests(), so that the run gets the same process-group teardown and timeout as code-server.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { downloadAndUnzipVSCode, resolveCliArgsFromVSCodeExecutablePath } from '@vscode/test-electron';
 import { cacheRoot } from '../../../scripts/vscode/paths.mjs';
 import { startBridge } from './bridge.mjs';
 import { TESTS_HOST, suiteDir } from './build.mjs';
-import { startEndpoint } from './endpoint.mjs';
+import { registerEndpointActions } from './endpoint.mjs';
 import { spawnGroup, tail } from './process-group.mjs';
 import { createProfile } from './profile.mjs';
 import { artifactsFor, failureReport, collectResults, followReport, hostEnv, teardown, verdict } from './suite-run.mjs';
@@ -47,13 +46,8 @@ export async function runInElectron({
         { encoding: 'utf8', env: { ...process.env, ...profile.env }, shell: process.platform === 'win32' });
       if (r.status !== 0) { throw new Error(`installing ${path.basename(vsix)} failed:\n${tail(`${r.stdout}${r.stderr}`)}`); }
     }
-    const bridge = await startBridge({
-      startEndpoint: async () => {
-        const endpoint = await startEndpoint({ dir: mkdtempSync(path.join(profile.root, 'endpoint-')) });
-        cleanups.push(() => endpoint.stop());
-        return { url: endpoint.url, databaseFile: endpoint.databaseFile };
-      },
-    });
+    const bridge = await startBridge();
+    registerEndpointActions(bridge, { profile, cleanups });
     cleanups.push(() => bridge.close());
     const args = [
       profile.workspace,

@@ -26,6 +26,7 @@ export function hostEnv({ launcher, profile, bridgeUrl, artifactsDir, grep, test
     CANDOR_HARNESS_REPORT: path.join(profile.root, 'report.txt'),
     CANDOR_HARNESS_RESULTS: path.join(profile.root, 'results.json'),
     CANDOR_HARNESS_EXTENSIONS_DIR: profile.extensionsDir,
+    CANDOR_HARNESS_USER_DATA_DIR: profile.userDataDir,
     CANDOR_HARNESS_ARTIFACTS: artifactsDir,
     CANDOR_HARNESS_ENDPOINT: endpointAvailable() ? '1' : '0',
     ...(grep ? { CANDOR_HARNESS_GREP: grep } : {}),

@@ -2,8 +2,11 @@
 // test/vscode/README.md. Editor-side helpers use the `vscode` API; the ones a user would do with the
 // mouse and keyboard (palette, webviews, screenshots) and the endpoint beside the editor are asked of
 // the launcher over its loopback bridge (test/vscode/harness/bridge.mjs).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { CandorApi } from '../../../extension/extension';
+import type { CandorEvent } from '../../../generated/types';
 
 export const CANDOR_ID = 'candor.candor';
 
@@ -78,8 +81,25 @@ export const ui = {
   /** The text of an element inside a webview (two iframes deep); with `equals`/`contains`, waits until it matches. */
   webviewText: (selector: string, expect: { equals?: string; contains?: string; timeoutMs?: number } = {}) =>
     bridge<string>('webviewText', { selector, ...expect }),
+  /** The text of every element matching `selector` inside a webview, in document order; `visibleOnly` leaves out hidden ones. */
+  webviewTexts: (selector: string, options: { visibleOnly?: boolean } = {}) => bridge<string[]>('webviewTexts', { selector, ...options }),
   /** Clicks an element inside a webview with the mouse. */
   webviewClick: (selector: string, options: { timeoutMs?: number } = {}) => bridge<void>('webviewClick', { selector, ...options }),
+  /** Types into an input inside a webview (replacing its text), as a user would. */
+  webviewFill: (selector: string, text: string) => bridge<void>('webviewFill', { selector, text }),
+  /** Focuses an element inside a webview and presses a key ("Enter", "Control+A"). */
+  webviewPress: (selector: string, key: string) => bridge<void>('webviewPress', { selector, key }),
+  /** The computed value of a CSS property of an element inside a webview. */
+  webviewStyle: (selector: string, property: string) => bridge<string>('webviewStyle', { selector, property }),
+  /**
+   * Posts a message to the extension from the webview whose page has `selector`, the way that page's
+   * `acquireVsCodeApi().postMessage` does: for messages a hostile page could send.
+   */
+  webviewPost: (selector: string, message: unknown) => bridge<void>('webviewPost', { selector, message }),
+  /** Answers the save dialog the editor shows (`showSaveDialog`) with a path on the editor's machine; returns its title. */
+  saveDialog: (filePath: string) => bridge<string>('saveDialog', { filePath }),
+  /** Clicks the button `label` of the modal dialog the editor shows; returns the dialog's message and detail. */
+  dialogButton: (label: string) => bridge<string>('dialogButton', { label }),
   /** Saves a screenshot of the workbench as a test artifact; returns the file's path. */
   screenshot: (name: string) => bridge<string>('screenshot', { name }),
 };
@@ -97,6 +117,35 @@ export function startEndpoint(): Promise<{ url: string; databaseFile: string }> 
   return bridge('startEndpoint');
 }
 
+export interface StoredByEndpoint {
+  readonly installations: readonly { installationId: string; ownerKeyHash: string }[];
+  /** In event-id order; `event` is the JSON the endpoint stored, parsed. */
+  readonly events: readonly { installationId: string; eventId: string; event: CandorEvent }[];
+}
+
+/** What an endpoint from `startEndpoint()` has stored, read from its SQLite file beside the editor. */
+export function storedEvents(databaseFile: string): Promise<StoredByEndpoint> {
+  return bridge('storedEvents', { databaseFile });
+}
+
+/**
+ * The text of the editor's log of an output channel, e.g. `Candor` (a `LogOutputChannel`), for lines
+ * an extension logs and shows nowhere else. The editor writes it a moment later: read it in `eventually`.
+ */
+export function outputChannelLog(name: string): string {
+  const root = path.join(process.env.CANDOR_HARNESS_USER_DATA_DIR ?? '', 'logs');
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of existsSync(dir) ? readdirSync(dir) : []) {
+      const p = path.join(dir, entry);
+      if (statSync(p).isDirectory()) { walk(p); } else if (entry === `${name}.log`) { found.push(p); }
+    }
+  };
+  walk(root);
+  if (found.length === 0) { throw new Error(`no log of the output channel "${name}" under ${root}`); }
+  return found.map((f) => readFileSync(f, 'utf8')).join('\n');
+}
+
 /**
  * Retries `check` (an assertion) until it passes or `timeoutMs` runs out, then throws its last error.
  * For what the editor shows a moment after the action, such as a notification or a status bar change.
@@ -111,4 +160,11 @@ export async function eventually<T>(check: () => Promise<T> | T, { timeoutMs = 1
       await new Promise((r) => setTimeout(r, intervalMs));
     }
   }
+}
+
+/** `promise`, or a clear failure after `ms` saying what did not happen (for a callback that may never come). */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms); });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
