@@ -81,12 +81,13 @@ export async function run(options: Options): Promise<{ title: string; rows: Row[
   return {
     title: `api: one event from another extension through its reporter (catalogue check, limits, intake, durable group commit), ${n.toLocaleString('en')} events in bursts of ${BURST}, better of 2 runs each`,
     rows: [
+      // The intake's own targets against the bare reference are the pipeline section's; here, what the API adds to it.
       row('p50 per call, through the API', api.p50us, 'bare validate + stringify + writeSync', ref.p50us),
-      row('p99 per call, through the API', api.p99us, 'bare validate + stringify + writeSync', ref.p99us, 2),
-      row('amortised per event until on disk, through the API', api.amortisedUs, 'bare validate + stringify + writeSync', ref.amortisedUs, 2),
-      row('p50 per call: the API\'s share', api.p50us, 'the same events straight to the intake', direct.p50us),
-      row('p99 per call: the API\'s share', api.p99us, 'the same events straight to the intake', direct.p99us),
-      row('amortised: the API\'s share', api.amortisedUs, 'the same events straight to the intake', direct.amortisedUs),
+      row('p99 per call, through the API', api.p99us, 'bare validate + stringify + writeSync', ref.p99us),
+      row('amortised per event until on disk, through the API', api.amortisedUs, 'bare validate + stringify + writeSync', ref.amortisedUs),
+      row('p50 per call: the API\'s share', api.p50us, 'the same events straight to the intake', direct.p50us, 1.5),
+      row('p99 per call: the API\'s share', api.p99us, 'the same events straight to the intake', direct.p99us, 1.5),
+      row('amortised: the API\'s share', api.amortisedUs, 'the same events straight to the intake', direct.amortisedUs, 1.5),
     ],
   };
 }

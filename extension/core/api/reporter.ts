@@ -11,6 +11,7 @@ import type { Milestones } from '../builtin/milestones';
 import { stackFrames } from '../builtin/stack-frames';
 import type { Clock } from '../clock';
 import type { CallerLimiter } from './caller-limits';
+import { jsonBytesAtMost } from './json-size';
 
 export interface UsageFields { readonly properties?: Record<string, PropertyValue>; readonly measurements?: Record<string, number> }
 export interface PerformanceFields { readonly properties?: Record<string, PropertyValue> }
@@ -44,7 +45,10 @@ export class Reporter implements CandorReporter {
     return this.guard(name, 'usage', (decl) => {
       const checked = checkFields(decl, fields);
       if (!checked.ok) { return checked; }
-      return { ok: true, input: { kind: 'usage', name, data: { ...(checked.properties ? { properties: checked.properties } : {}), ...(checked.measurements ? { measurements: checked.measurements } : {}) } } };
+      const data: { properties?: Record<string, PropertyValue>; measurements?: Record<string, number> } = {};
+      if (checked.properties) { data.properties = checked.properties; }
+      if (checked.measurements) { data.measurements = checked.measurements; }
+      return { ok: true, input: { kind: 'usage', name, data } };
     });
   }
 
@@ -163,8 +167,9 @@ export class Reporter implements CandorReporter {
       if (!this.deps.limiter.take(ext)) {
         return this.refuse('caller_rate_limited', `${ext} sent more events than its limit allows; try again in ${this.deps.limiter.retryAfterMs(ext)} ms.`, []);
       }
-      const bytes = Buffer.byteLength(JSON.stringify(built.input), 'utf8');
-      if (bytes > this.deps.limiter.maxEventBytes) {
+      const max = this.deps.limiter.maxEventBytes;
+      const bytes = jsonBytesAtMost(built.input, max) <= max ? 0 : Buffer.byteLength(JSON.stringify(built.input), 'utf8');
+      if (bytes > max) {
         return this.refuse('event_too_large', `"${decl.name}" is ${bytes} bytes; the limit per event is ${this.deps.limiter.maxEventBytes}. Send fewer or shorter properties.`, []);
       }
       // Only the identifiers this event carries: the intake refuses an identifier name that is not among its properties.

@@ -109,11 +109,10 @@ export function checkFields(
     }
   }
   if (errors.length > 0) { return { ok: false, errors: errors.slice(0, 16) }; }
-  return {
-    ok: true,
-    ...(properties && hasMembers(properties) ? { properties } : {}),
-    ...(measurements && hasMembers(measurements) ? { measurements } : {}),
-  };
+  const result: { ok: true; properties?: Record<string, PropertyValue>; measurements?: Record<string, number> } = { ok: true };
+  if (properties && hasMembers(properties)) { result.properties = properties; }
+  if (measurements && hasMembers(measurements)) { result.measurements = measurements; }
+  return result;
 }
 
 const identifiersOf = new WeakMap<EventDeclaration, readonly string[]>();

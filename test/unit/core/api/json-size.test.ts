@@ -1,0 +1,34 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { jsonBytesAtMost } from '../../../../extension/core/api/json-size';
+
+const exact = (v: unknown) => Buffer.byteLength(JSON.stringify(v) ?? '', 'utf8');
+// Strings of every kind of character: escapes, control characters, lone surrogates, astral ones.
+const anyString = fc.string({ unit: 'binary', maxLength: 40 });
+const values = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    anyString, fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined),
+    fc.array(tie('value'), { maxLength: 6 }),
+    fc.dictionary(anyString, tie('value'), { maxKeys: 6 }),
+  ),
+})).value;
+
+describe('the size bound of an event as JSON', () => {
+  it('is never below the exact size, for any value', () => {
+    fc.assert(fc.property(values, (v) => { expect(jsonBytesAtMost(v, Number.POSITIVE_INFINITY)).toBeGreaterThanOrEqual(exact(v)); }), { numRuns: 2000 });
+  });
+
+  it('is Infinity once the bound passes the limit, and within the limit otherwise', () => {
+    fc.assert(fc.property(values, fc.integer({ min: 0, max: 400 }), (v, limit) => {
+      const bound = jsonBytesAtMost(v, limit);
+      if (Number.isFinite(bound)) { expect(bound).toBeLessThanOrEqual(limit); expect(exact(v)).toBeLessThanOrEqual(limit); }
+    }), { numRuns: 2000 });
+  });
+
+  it('settles a typical event without being loose: within a few times its exact size', () => {
+    const event = { kind: 'usage', name: 'openView', data: { properties: { trigger: 'palette', branches: 12, dark: true }, measurements: { nodes: 40 } } };
+    expect(jsonBytesAtMost(event, 16_384)).toBeLessThan(6 * exact(event));
+    expect(jsonBytesAtMost({ s: 'x'.repeat(3000) }, 16_384)).toBe(Number.POSITIVE_INFINITY);
+  });
+});
