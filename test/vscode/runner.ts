@@ -25,6 +25,7 @@ export function run(): Promise<void> {
     color: false,
     timeout: Number(process.env.CANDOR_HARNESS_TEST_TIMEOUT_MS ?? 30_000),
     ...(process.env.CANDOR_HARNESS_GREP ? { grep: process.env.CANDOR_HARNESS_GREP } : {}),
+    rootHooks: { afterEach: screenshotOfFailure },
   });
   for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
     mocha.addFile(path.join(__dirname, file));
@@ -59,4 +60,17 @@ export function run(): Promise<void> {
     // Hooks fail as their own "test" (e.g. `"before all" hook`), so they are reported by name too.
     runner.on('fail', (t, err) => tests.push({ title: t.title, fullTitle: t.fullTitle(), state: 'failed', durationMs: t.duration, error: errorText(err) }));
   });
+}
+
+/**
+ * A failed test's workbench as it was when it failed, before the next test changes it and long before the
+ * launcher's own screenshot at the end of the run: `screenshots/failed-<test>.png` among the run's
+ * artifacts. Only where the launcher has a browser (the harness bridge); a failure to take it is not the test's.
+ */
+async function screenshotOfFailure(this: Mocha.Context): Promise<void> {
+  const bridge = process.env.CANDOR_HARNESS_BRIDGE;
+  const failed = this.currentTest;
+  if (!bridge || failed?.state !== 'failed') { return; }
+  await fetch(`${bridge}/screenshot`, { method: 'POST', body: JSON.stringify({ name: `failed-${failed.fullTitle()}`.slice(0, 150) }), signal: AbortSignal.timeout(20_000) })
+    .catch(() => undefined);
 }

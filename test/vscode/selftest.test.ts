@@ -54,6 +54,9 @@ describe('the real-editor harness', () => {
     expect(run.message).toMatch(/--- log .*remoteexthost\.log/); // the extension host's log tail
     expect(run.message).toContain('--- editor server output');
     expect(existsSync(path.join(run.artifactsDir, 'at-failure.png'))).toBe(true);
+    // The workbench as it was when the test failed, taken in-host before the next test ran.
+    expect(existsSync(path.join(run.artifactsDir, 'screenshots', 'failed-Self-test-deliberately-broken-expectation.png'))).toBe(true);
+    expect(existsSync(path.join(run.artifactsDir, 'screenshots', 'failed-Self-test-a-passing-test-in-the-same-run.png'))).toBe(false);
     expect(existsSync(path.join(run.artifactsDir, 'remoteexthost.log'))).toBe(true);
     expect(existsSync(path.join(run.artifactsDir, 'results.json'))).toBe(true);
     expect(existsSync(run.profileRoot)).toBe(false);
