@@ -100,9 +100,8 @@ async function measure(work) {
   const loadedSomewhere = new Set([...enabled.chunks, ...withApi.chunks, ...withRepair.chunks]);
   const onDemand = readdirSync(path.join(dist, 'lazy')).map((f) => `lazy/${f}`).filter((f) => !loadedSomewhere.has(f));
 
-  const validators = path.join(ROOT, 'generated/validators');
-  const intake = runJson([workload], { CANDOR_VALIDATORS: validators, CANDOR_BENCH_N: '20000' });
-  const mem = runJson(['--expose-gc', workload], { CANDOR_VALIDATORS: validators, CANDOR_BENCH_MODE: 'memory', CANDOR_BENCH_N: '100000' });
+  const intake = runJson([workload], { CANDOR_ROOT: ROOT, CANDOR_BENCH_N: '20000' });
+  const mem = runJson(['--expose-gc', workload], { CANDOR_ROOT: ROOT, CANDOR_BENCH_MODE: 'memory', CANDOR_BENCH_N: '100000' });
   const { reference: ref, durable, nonDurable } = intake;
 
   const row = (measure, value, reference, ratioText, target, met) => ({ measure, value, reference, ratio: ratioText, target, met });

@@ -15,11 +15,13 @@ import { httpTransport } from '../../extension/node/http-transport';
 import { nodeFiles } from '../../extension/node/node-files';
 import { lazyValidators, systemClock, thisProcess } from '../../extension/node/node-environment';
 import { newEventId } from '../../protocol/ids';
+import { EXTENSION_VALIDATORS } from '../../scripts/validator-sources.mjs';
 import type { CandorEvent } from '../../generated/types';
 
 declare const gc: (() => void) | undefined;
-const validators = lazyValidators((name) => require(`${process.env.CANDOR_VALIDATORS}/${name}.cjs`));
-const validateEvent = require(`${process.env.CANDOR_VALIDATORS}/event.cjs`) as (e: unknown) => boolean;
+// The pipeline's validators are those the extension ships; the bare reference checks with the full one.
+const validators = lazyValidators((name) => require(`${process.env.CANDOR_ROOT}/${EXTENSION_VALIDATORS[name]}`));
+const validateEvent = require(`${process.env.CANDOR_ROOT}/generated/validators/event.cjs`) as (e: unknown) => boolean;
 const source = { extension: 'bench.caller', version: '1.0.0' };
 const BURST = 100;
 

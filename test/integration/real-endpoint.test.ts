@@ -13,7 +13,7 @@ import { nodeFiles } from '../../extension/node/node-files';
 import { lazyValidators, thisProcess } from '../../extension/node/node-environment';
 import { BACKOFF_CAP_MS } from '../../protocol/retry';
 import { FakeClock } from '../support/fake-clock';
-import { directModules, FakeSecrets, TEST_CLIENT } from '../support/fakes';
+import { directModules, FakeSecrets, TEST_CLIENT, validatorFile } from '../support/fakes';
 import { FaultProxy } from '../support/fault-proxy';
 import { accept, consentAt, failure, perf, SETTINGS, usage } from '../support/harness';
 import { TEST_PERSONAL } from '../support/pii-corpus';
@@ -22,7 +22,7 @@ const require = createRequire(import.meta.url);
 const ROOT = path.resolve(__dirname, '../..');
 /** The endpoint's own test helper; CANDOR_ENDPOINT_DIR may point at another checkout's endpoint/. */
 const HELPER = path.join(process.env.CANDOR_ENDPOINT_DIR ?? path.join(ROOT, 'endpoint'), 'testing/start-endpoint.mjs');
-const validators = lazyValidators((name) => require(`../../generated/validators/${name}.cjs`));
+const validators = lazyValidators((name) => require(validatorFile(name)));
 
 interface Running { url: string; stop(signal?: string): Promise<unknown> }
 type Start = (options?: { port?: number; database?: string; keepDatabase?: boolean }) => Promise<Running>;

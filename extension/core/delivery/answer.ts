@@ -6,7 +6,7 @@ import { REASON_CODE_NAMES } from '../../../generated/reason-code-names';
 import { isRetryableStatus, parseRetryAfter } from '../../../protocol/retry';
 import type { HttpResponse } from '../ports/transport';
 import { TransportError } from '../ports/transport';
-import type { Validator } from '../ports/validators';
+import type { RuleBroken, Validator } from '../ports/validators';
 
 export interface Problem {
   readonly status: number;
@@ -43,7 +43,7 @@ export function readProblem(response: HttpResponse): Problem {
 }
 
 export function interpret(answer: HttpResponse | TransportError, batch: { batchId: string; sha256: string; eventCount: number },
-  validateResponse: Validator<IngestResponse>, nowMs: number): Outcome {
+  validateResponse: Validator<IngestResponse, RuleBroken>, nowMs: number): Outcome {
   if (answer instanceof TransportError) {
     if (answer.reason === 'aborted') { return { kind: 'retry', message: 'cancelled', aborted: true }; }
     return { kind: 'retry', message: answer.reason === 'timeout' ? `no answer in time (${answer.message})` : `could not reach the endpoint (${answer.message})` };
