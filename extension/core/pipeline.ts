@@ -80,7 +80,7 @@ export interface PipelineStatus {
   readonly awaitingReview: number;
   readonly paused: boolean;
   /** The last failed attempt, until a delivery succeeds. */
-  readonly lastFailure?: { readonly message: string; readonly at: number };
+  readonly lastFailure?: { readonly message: string; readonly at: number; readonly held?: true };
   /** When the next attempt is due, while backing off. */
   readonly nextAttemptAt?: number;
 }

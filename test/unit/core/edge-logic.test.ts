@@ -7,6 +7,7 @@ import { DeferredPipeline } from '../../../extension/core/deferred-pipeline';
 import type { Pipeline } from '../../../extension/core/pipeline';
 import { checkSettings } from '../../../extension/core/settings/pipeline-settings';
 import { statusText } from '../../../extension/core/view/status-text';
+import { HoldAnnouncement } from '../../../extension/core/view/hold-announcement';
 import { consentAt, ENDPOINT } from '../../support/harness';
 
 describe('settings', () => {
@@ -56,6 +57,24 @@ describe('the status bar text', () => {
     expect(statusText(consentAt('error'), { ...base, pendingEvents: 0 }).text).toBe('$(pulse) Candor: errors only');
     expect(statusText(consentAt('error')).text).toBe('$(pulse) Candor: errors only');
     expect(statusText(consentAt('error'), base).text).toBe('$(pulse) Candor: errors only, 3 pending');
+    expect(statusText(consentAt('all'), { ...base, lastFailure: { message: 'the endpoint requires an ingest token', at: 0, held: true }, nextAttemptAt: 1 }))
+      .toEqual({ text: '$(key) Candor: sending held', detail: 'Sending is held: the endpoint requires an ingest token. 3 events wait to be sent.' });
+  });
+});
+
+describe('the notification of a hold', () => {
+  const base = { pendingEvents: 3, awaitingReview: 0, paused: false };
+  const held = { ...base, lastFailure: { message: 'the endpoint refused the ingest token', at: 0, held: true as const } };
+  it('comes once when a hold begins, not at each retry, and again after the hold ended', () => {
+    const announcement = new HoldAnnouncement();
+    expect(announcement.next(undefined)).toBeUndefined();
+    expect(announcement.next(base)).toBeUndefined();
+    expect(announcement.next(held)).toBe('Candor is holding its events: the endpoint refused the ingest token.');
+    expect(announcement.next({ ...held, lastFailure: { ...held.lastFailure, at: 300_000 } })).toBeUndefined();
+    expect(announcement.next({ ...base, lastFailure: { message: 'HTTP 503', at: 1 } })).toBeUndefined();
+    expect(announcement.next(held)).toMatch(/^Candor is holding its events/);
+    expect(announcement.next(base)).toBeUndefined();
+    expect(announcement.next(held)).toMatch(/^Candor is holding its events/);
   });
 });
 
