@@ -23,15 +23,15 @@ describe('consent', () => {
   it('names the condition that stops sending', () => {
     const on: ConsentInputs = { ...editorAt('all'), candorEnabled: true, endpoint: 'https://t.example.com/' };
     expect(evaluateConsent(on).explanation).toMatch(/^On: .*https:\/\/t\.example\.com\//);
-    expect(evaluateConsent({ ...on, ...editorAt('error') }).explanation).toMatch(/^Errors only: the editor's telemetry level is `error`/);
-    expect(evaluateConsent({ ...on, ...editorAt('crash') }).explanation).toMatch(/^Off: the editor's telemetry level is `crash`/);
+    expect(evaluateConsent({ ...on, ...editorAt('error') }).explanation).toMatch(/^Errors only: the editor's telemetry level is "error"/);
+    expect(evaluateConsent({ ...on, ...editorAt('crash') }).explanation).toMatch(/^Off: the editor's telemetry level is "crash"/);
     expect(evaluateConsent({ ...on, candorEnabled: false }).explanation).toMatch(/candor\.enabled/);
     expect(evaluateConsent({ ...on, endpoint: undefined }).explanation).toMatch(/no endpoint/);
     expect(evaluateConsent({ ...on, endpoint: undefined, endpointProblem: 'bad scheme' }).explanation).toMatch(/not usable: bad scheme/);
   });
 
   it('the editor level wins over candor.enabled in the explanation', () => {
-    expect(evaluateConsent({ ...editorAt('off'), candorEnabled: false, endpoint: undefined }).explanation).toMatch(/level is `off`/);
+    expect(evaluateConsent({ ...editorAt('off'), candorEnabled: false, endpoint: undefined }).explanation).toMatch(/level is "off"/);
   });
 });
 

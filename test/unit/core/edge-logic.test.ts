@@ -18,12 +18,12 @@ describe('settings', () => {
   });
 
   it.each([
-    [{ maxEvents: 0 }, /candor\.batch\.maxEvents` must be a whole number from 1 to 500, not 0; Candor uses 500/],
+    [{ maxEvents: 0 }, /candor\.batch\.maxEvents must be a whole number from 1 to 500, not 0; Candor uses 500/],
     [{ maxEvents: 2.5 }, /maxEvents.*not 2\.5/],
-    [{ intervalSeconds: '30' }, /candor\.batch\.intervalSeconds` must be a whole number from 1 to 3600, not "30"; Candor uses 30/],
+    [{ intervalSeconds: '30' }, /candor\.batch\.intervalSeconds must be a whole number from 1 to 3600, not "30"; Candor uses 30/],
     [{ intervalSeconds: 99999 }, /intervalSeconds/],
-    [{ endpoint: 'http://telemetry.example.com/' }, /candor\.endpoint` is not usable: http:\/\/ is allowed only for a loopback address/],
-    [{ reviewBeforeSend: 'yes' }, /reviewBeforeSend` must be true or false.*holds batches for review/],
+    [{ endpoint: 'http://telemetry.example.com/' }, /candor\.endpoint is not usable: http:\/\/ is allowed only for a loopback address/],
+    [{ reviewBeforeSend: 'yes' }, /reviewBeforeSend must be true or false.*holds batches for review/],
   ])('says what is wrong with %j and uses a safe value', (bad, message) => {
     const checked = checkSettings({ endpoint: 'https://t.example.com/', reviewBeforeSend: false, maxEvents: 500, intervalSeconds: 30, ...bad });
     expect(checked.problems.join(' ')).toMatch(message);
@@ -44,7 +44,7 @@ describe('the one-time question', () => {
 
 describe('the status bar text', () => {
   it('says off and why, paused, review needed, failed, or how many wait', () => {
-    expect(statusText(consentAt('off'))).toEqual({ text: '$(circle-slash) Candor: off', detail: expect.stringMatching(/level is `off`/) });
+    expect(statusText(consentAt('off'))).toEqual({ text: '$(circle-slash) Candor: off', detail: expect.stringMatching(/level is "off"/) });
     expect(statusText(consentAt('all', false)).detail).toMatch(/candor\.enabled/);
     expect(statusText(consentAt('all', true, null)).detail).toMatch(/no endpoint/);
     const base = { pendingEvents: 3, awaitingReview: 0, paused: false };
