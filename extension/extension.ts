@@ -13,11 +13,13 @@ import { BuiltinEvents } from './core/builtin/builtin-events';
 import { DeferredPipeline } from './core/deferred-pipeline';
 import type { Pipeline } from './core/pipeline';
 import type { ClientFacts, PersonalStrings } from './core/ports/environment';
+import { INGEST_TOKEN_KEY } from './core/ports/secrets';
 import { NewNameApprovals } from './core/api/approvals';
 import { APPROVALS_KEY, createApi, type CandorApi } from './host/api';
 import { registerCommands, PAUSED_KEY } from './host/commands';
 import { ConsentSource } from './host/consent-source';
 import { askOnce } from './host/first-run-prompt';
+import { holdNotice } from './host/hold-notice';
 import type { CandorPanel } from './host/panel/panel';
 import { secretStore } from './host/secret-store';
 import { readSettings, warnAbout } from './host/settings';
@@ -54,11 +56,17 @@ export function activate(context: vscode.ExtensionContext): CandorApi {
   let settings = readSettings();
   const client = clientFacts(context);
   const statusBar = new StatusBar();
+  const announceHold = holdNotice();
   let statusTimer: NodeJS.Timeout | undefined;
   const refresh = () => {
     if (statusTimer) { return; }
     // Many changes in a burst make one repaint.
-    statusTimer = setTimeout(() => { statusTimer = undefined; statusBar.show(consent.state, deferred.loaded?.status()); }, 250);
+    statusTimer = setTimeout(() => {
+      statusTimer = undefined;
+      const status = deferred.loaded?.status();
+      statusBar.show(consent.state, status);
+      announceHold(status);
+    }, 250);
   };
 
   const validators = lazyValidators(lazy);
@@ -112,6 +120,8 @@ export function activate(context: vscode.ExtensionContext): CandorApi {
       refresh();
     }),
     vscode.window.onDidChangeWindowState((s) => builtins.focusChanged(s.focused)),
+    // The token may be set in another window; a batch held by a 401/403 here is then tried again at once.
+    context.secrets.onDidChange((e) => { if (e.key === INGEST_TOKEN_KEY) { deferred.loaded?.delivery.credentialsChanged(); } }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('candor')) { return; }
       settings = readSettings();

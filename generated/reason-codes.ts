@@ -103,20 +103,20 @@ export const REASON_CODES: Readonly<Record<ReasonCode, ReasonCodeInfo>> = {
     "retryable": false
   },
   "unauthorized": {
-    "description": "The endpoint requires an ingest (or admin) token and none was given.",
+    "description": "The endpoint requires an ingest (or admin) token and none was given. A client holds the batch and sends it again once its token or endpoint changes.",
     "raisedBy": [
       "endpoint"
     ],
     "httpStatus": 401,
-    "retryable": false
+    "retryable": true
   },
   "forbidden": {
-    "description": "The token or the installation's proof of ownership was given but is wrong.",
+    "description": "The token or the installation's proof of ownership was given but is wrong. A client holds the batch and sends it again once its token or endpoint changes.",
     "raisedBy": [
       "endpoint"
     ],
     "httpStatus": 403,
-    "retryable": false
+    "retryable": true
   },
   "not_found": {
     "description": "No such route or resource.",

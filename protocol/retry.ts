@@ -7,9 +7,22 @@ export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 5
 export const BACKOFF_BASE_MS = 1_000;
 export const BACKOFF_CAP_MS = 5 * 60_000;
 export const RETRY_AFTER_MAX_MS = 24 * 60 * 60_000;
+/** How long a held batch waits when neither the token nor the endpoint changes: the backoff's cap. */
+export const HOLD_RETRY_MS = BACKOFF_CAP_MS;
 
 export function isRetryableStatus(status: number): boolean {
   return RETRYABLE_STATUSES.has(status);
+}
+
+/**
+ * Statuses that hold a batch (PROTOCOL.md §8): the ingest token is missing or wrong, or the installation's
+ * proof of ownership is. Nothing is wrong with the events, and only the user can fix it, so the client keeps
+ * them, stops sending, and tries again when the token or the endpoint changes, or else after HOLD_RETRY_MS.
+ */
+export const HOLDING_STATUSES: ReadonlySet<number> = new Set([401, 403]);
+
+export function isHoldingStatus(status: number): boolean {
+  return HOLDING_STATUSES.has(status);
 }
 
 /**

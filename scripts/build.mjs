@@ -4,15 +4,16 @@ import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EXTENSION_VALIDATORS } from './validator-sources.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
 
 /**
  * Validators the extension needs only when an endpoint answers or a queue file is read back, never to
- * activate: each is its own bundle in dist/lazy/, required on first use (extension/node/node-environment.ts).
+ * activate: each is its own bundle in dist/lazy/, required on first use (extension/node/node-environment.ts);
+ * which generated file each one is, lean or full, says scripts/validator-sources.mjs.
  */
-export const LAZY_VALIDATORS = ['event', 'ingest-response', 'export', 'deletion-receipt', 'catalogue'];
 export const LAZY_MODULES = ['pipeline', 'api', 'rights', 'panel', 'panel-host', 'recovery'];
 
 const builds = [
@@ -27,7 +28,7 @@ const builds = [
   {
     external: ['vscode'],
     entryPoints: {
-      ...Object.fromEntries(LAZY_VALIDATORS.map((stem) => [stem, path.join(ROOT, `generated/validators/${stem}.cjs`)])),
+      ...Object.fromEntries(Object.entries(EXTENSION_VALIDATORS).map(([name, file]) => [name, path.join(ROOT, file)])),
       // Parts of the core that activation does not need (extension/core/ports/modules.ts).
       ...Object.fromEntries(LAZY_MODULES.map((name) => [name, path.join(ROOT, `extension/lazy/${name}.ts`)])),
     },

@@ -1,30 +1,14 @@
-// Run in a fresh process: times require() of a bundle and its activation. Prints JSON.
-//   node load-probe.cjs candor <dist/extension.js> <storage>
+// Run in a fresh process: times require() of the incumbent's bundle and the construction of its reporter
+// (its activation). Prints JSON. Candor's own figures come from session-probe.cjs.
 //   node load-probe.cjs incumbent <bundle.js>
-//   node load-probe.cjs module <bundle.js>            (require only)
 const { performance } = require('node:perf_hooks');
-const [kind, bundle, storage] = process.argv.slice(2);
+const [kind, bundle] = process.argv.slice(2);
+if (kind !== 'incumbent') { throw new Error(`unknown probe ${kind}`); }
 const t0 = performance.now();
 const mod = require(bundle);
 const t1 = performance.now();
-let activateMs;
-if (kind === 'candor') {
-  const state = new Map();
-  const context = {
-    subscriptions: [], extensionPath: '/ext', extensionUri: { fsPath: '/ext' }, globalStorageUri: { fsPath: storage },
-    extension: { packageJSON: { version: '0.1.0' } },
-    globalState: { get: (k) => state.get(k), update: async (k, v) => { state.set(k, v); }, keys: () => [...state.keys()] },
-    secrets: { get: async () => undefined, store: async () => {}, delete: async () => {}, onDidChange: () => ({ dispose() {} }) },
-  };
-  const a0 = performance.now();
-  mod.activate(context);
-  activateMs = performance.now() - a0;
-} else if (kind === 'incumbent') {
-  const a0 = performance.now();
-  const reporter = new mod.TelemetryReporter('00000000-0000-0000-0000-000000000000');
-  activateMs = performance.now() - a0;
-  reporter.dispose?.();
-}
+const reporter = new mod.TelemetryReporter('00000000-0000-0000-0000-000000000000');
+const activateMs = performance.now() - t1;
+reporter.dispose?.();
 process.stdout.write(JSON.stringify({ requireMs: t1 - t0, activateMs }));
-setTimeout(() => process.exit(0), 50).unref();
 process.exit(0);

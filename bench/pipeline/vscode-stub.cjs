@@ -5,7 +5,11 @@ const noop = () => {};
 const event = () => ({ dispose: noop });
 const harmless = () => new Proxy(function () { return harmless(); }, { get: (_, k) => (k === 'then' ? undefined : k === Symbol.toPrimitive ? () => '' : harmless()) });
 class EventEmitter { constructor() { this.event = event; } fire() {} dispose() {} }
-const settings = { 'candor.enabled': true, 'candor.endpoint': 'http://127.0.0.1:9/', 'telemetry.telemetryLevel': 'all' };
+// Candor enabled; the bench's session probe points it at a real endpoint and a short batch interval.
+const settings = { 'candor.enabled': true, 'candor.endpoint': 'http://127.0.0.1:9/', 'telemetry.telemetryLevel': 'all', ...JSON.parse(process.env.CANDOR_BENCH_SETTINGS ?? '{}') };
+// The extension that calls Candor's API in the session probe: the probe's own folder.
+const callers = process.env.CANDOR_BENCH_CALLER_DIR
+  ? [{ id: 'bench.caller', extensionPath: process.env.CANDOR_BENCH_CALLER_DIR, packageJSON: { version: '1.0.0' } }] : [];
 const api = {
   version: '1.100.3',
   EventEmitter,
@@ -29,6 +33,6 @@ const api = {
     showInformationMessage: async () => undefined, showWarningMessage: async () => undefined,
   },
   commands: { registerCommand: () => ({ dispose: noop }), executeCommand: async () => undefined },
-  extensions: { getExtension: () => undefined, all: [] },
+  extensions: { getExtension: (id) => callers.find((e) => e.id === id), all: callers },
 };
 module.exports = new Proxy(api, { get: (t, k) => (k in t ? t[k] : harmless()) });

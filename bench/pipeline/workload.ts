@@ -11,11 +11,13 @@ import type { EventInput } from '../../extension/core/events/event-input';
 import { lazyValidators } from '../../extension/node/node-environment';
 import { BURST, WARM_UP, bareReference, completeEvents, quantile, stats, turn } from './bare-reference';
 import { openPipeline } from './open-pipeline';
+import { EXTENSION_VALIDATORS } from '../../scripts/validator-sources.mjs';
 import type { CandorEvent } from '../../generated/types';
 
 declare const gc: (() => void) | undefined;
-const validators = lazyValidators((name) => require(`${process.env.CANDOR_VALIDATORS}/${name}.cjs`));
-const validateEvent = require(`${process.env.CANDOR_VALIDATORS}/event.cjs`) as (e: unknown) => boolean;
+// The pipeline's validators are those the extension ships; the bare reference checks with the full one.
+const validators = lazyValidators((name) => require(`${process.env.CANDOR_ROOT}/${EXTENSION_VALIDATORS[name]}`));
+const validateEvent = require(`${process.env.CANDOR_ROOT}/generated/validators/event.cjs`) as (e: unknown) => boolean;
 const source = { extension: 'bench.caller', version: '1.0.0' };
 
 /** A realistic mix: short names, a number, a flag; one event in ten carries a path and an e-mail to scrub. */

@@ -80,7 +80,7 @@ export interface PipelineStatus {
   readonly awaitingReview: number;
   readonly paused: boolean;
   /** The last failed attempt, until a delivery succeeds. */
-  readonly lastFailure?: { readonly message: string; readonly at: number };
+  readonly lastFailure?: { readonly message: string; readonly at: number; readonly held?: true };
   /** When the next attempt is due, while backing off. */
   readonly nextAttemptAt?: number;
 }
@@ -250,7 +250,12 @@ export class Pipeline implements Intake {
       if (bytes) { this.ledger.replay(parseLedgerLines(Buffer.from(bytes).toString('utf8'))); }
       await files.remove(joinPath(this.dir, name));
     }
-    const names = [...adopted.logs, ...adopted.batches, ...adopted.approvals];
+    // An empty log (a window that stopped right after starting a new one) holds nothing to repair.
+    const logs: string[] = [];
+    for (const name of adopted.logs) {
+      if ((await files.read(joinPath(this.dir, name)))?.length) { logs.push(name); } else { await files.remove(joinPath(this.dir, name)); }
+    }
+    const names = [...logs, ...adopted.batches, ...adopted.approvals];
     if (names.length === 0) { return; }
     const { recover, quarantineInto } = await this.deps.modules.recovery();
     const validate = await this.deps.validators.get<CandorEvent>('event');

@@ -77,10 +77,11 @@ export function registerCommands({ context, pipeline: loadPipeline, secrets, mea
         validateInput: (v) => (v.length > 4096 ? 'A token is at most 4096 characters.' : /[\s\u0000-\u001f]/.test(v) ? 'A token has no spaces or control characters.' : undefined),
       });
       if (token === undefined) { return; }
-      if (token === '') { await secrets.delete(INGEST_TOKEN_KEY); void say(true, 'Candor: the ingest token was removed.'); return; }
-      await secrets.store(INGEST_TOKEN_KEY, token);
-      void say(true, 'Candor: the ingest token is stored in the editor\'s secret storage.');
-      (await loadPipeline()).delivery.kick();
+      if (token === '') { await secrets.delete(INGEST_TOKEN_KEY); } else { await secrets.store(INGEST_TOKEN_KEY, token); }
+      void say(true, token === '' ? 'Candor: the ingest token was removed.' : 'Candor: the ingest token is stored in the editor\'s secret storage.');
+      // A batch held by a 401/403 is tried again with the new token at once (also when it was removed: an
+      // endpoint that needs none may have refused a stale one).
+      (await loadPipeline()).delivery.credentialsChanged();
     }),
 
   ];

@@ -3,9 +3,8 @@
 // change event that fires at once when any of them changes. No reload needed.
 import * as vscode from 'vscode';
 import { checkEndpoint } from '../core/consent/endpoint-setting';
-import { evaluateConsent, type ConsentInputs, type ConsentState, type TelemetryLevel } from '../core/consent/consent';
-
-const LEVELS: readonly TelemetryLevel[] = ['all', 'error', 'crash', 'off'];
+import { evaluateConsent, type ConsentInputs, type ConsentState } from '../core/consent/consent';
+import { editorLevelOf } from '../core/consent/editor-level';
 
 /** Used only to read the editor's enable states; Candor never logs through this logger. */
 const OBSERVE_ONLY_SENDER: vscode.TelemetrySender = { sendEventData() {}, sendErrorData() {} };
@@ -38,12 +37,12 @@ export class ConsentSource implements vscode.Disposable {
 
   private inputs(): ConsentInputs {
     const candor = vscode.workspace.getConfiguration('candor');
-    const level = vscode.workspace.getConfiguration('telemetry').get<string>('telemetryLevel');
+    const level = vscode.workspace.getConfiguration('telemetry').get<unknown>('telemetryLevel');
     const endpoint = checkEndpoint(candor.get('endpoint'));
     return {
       editorUsageEnabled: this.logger.isUsageEnabled,
       editorErrorsEnabled: this.logger.isErrorsEnabled,
-      editorLevel: LEVELS.includes(level as TelemetryLevel) ? (level as TelemetryLevel) : (this.logger.isUsageEnabled ? 'all' : 'off'),
+      editorLevel: editorLevelOf(level, this.logger.isUsageEnabled, this.logger.isErrorsEnabled),
       candorEnabled: candor.get('enabled') === true,
       endpoint: endpoint?.ok ? endpoint.url : undefined,
       ...(endpoint && !endpoint.ok ? { endpointProblem: endpoint.problem } : {}),

@@ -25,7 +25,7 @@ export async function askOnce(context: vscode.ExtensionContext, consent: Consent
   if (choice !== 'Enable') { return; }
   await vscode.workspace.getConfiguration('candor').update('enabled', true, vscode.ConfigurationTarget.Global);
   if (!consent.endpoint) {
-    const open = await vscode.window.showInformationMessage('Candor is enabled. Set the endpoint to send to (`candor.endpoint`); until then nothing is recorded or sent.', 'Open Settings');
+    const open = await vscode.window.showInformationMessage('Candor is enabled. Set the endpoint to send to (the setting candor.endpoint); until then nothing is recorded or sent.', 'Open Settings');
     if (open) { await vscode.commands.executeCommand('workbench.action.openSettings', 'candor.endpoint'); }
   }
 }

@@ -81,7 +81,7 @@ describe('consent and your data', () => {
   it('shows both settings, where events go and why sending stops, and opts out and in', async () => {
     panel = await suite.open();
     const state = viewState({ batches: 1, eventsPerBatch: 2 });
-    const consent = { telemetryLevel: 'error' as const, candorEnabled: true, endpoint: 'https://telemetry.example.com/', usageAllowed: false, errorsAllowed: true, explanation: 'Errors only: the editor\'s telemetry level is `error`.' };
+    const consent = { telemetryLevel: 'error' as const, candorEnabled: true, endpoint: 'https://telemetry.example.com/', usageAllowed: false, errorsAllowed: true, explanation: 'Errors only: the editor\'s telemetry level is "error".' };
     await panel.sendState({ ...state, consent });
     await panel.openTab('consent');
     expect(await panel.page.locator('#consent-explanation').innerText()).toBe(consent.explanation);

@@ -11,7 +11,7 @@ import { nodeFiles } from '../../extension/node/node-files';
 import { lazyValidators, thisProcess } from '../../extension/node/node-environment';
 import { BACKOFF_CAP_MS } from '../../protocol/retry';
 import { FakeClock } from '../support/fake-clock';
-import { directModules, FakeSecrets, TEST_CLIENT } from '../support/fakes';
+import { directModules, FakeSecrets, TEST_CLIENT, validatorFile } from '../support/fakes';
 import { accept, consentAt, failure, SETTINGS, usage } from '../support/harness';
 import { PII_CORPUS, PII_SECRETS, TEST_PERSONAL } from '../support/pii-corpus';
 import { FaultProxy } from '../support/fault-proxy';
@@ -19,7 +19,7 @@ import { ProtocolServer } from '../support/protocol-server';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const validators = lazyValidators((name) => require(`../../generated/validators/${name}.cjs`));
+const validators = lazyValidators((name) => require(validatorFile(name)));
 
 let dir: string;
 let server: ProtocolServer;

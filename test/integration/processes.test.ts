@@ -13,12 +13,13 @@ import { ownerSecretKey } from '../../extension/core/ports/secrets';
 import { httpTransport } from '../../extension/node/http-transport';
 import { lazyValidators } from '../../extension/node/node-environment';
 import { runChild } from '../support/child';
+import { validatorFile } from '../support/fakes';
 import { FaultProxy } from '../support/fault-proxy';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(__dirname, '../..');
 const HELPER = path.join(process.env.CANDOR_ENDPOINT_DIR ?? path.join(ROOT, 'endpoint'), 'testing/start-endpoint.mjs');
-const validators = lazyValidators((name) => require(`../../generated/validators/${name}.cjs`));
+const validators = lazyValidators((name) => require(validatorFile(name)));
 
 let dir: string;
 let endpoint: { url: string; stop(): Promise<unknown> } | undefined;

@@ -12,8 +12,9 @@ import { httpTransport } from '../../extension/node/http-transport';
 import { nodeFiles } from '../../extension/node/node-files';
 import { lazyValidators, thisProcess } from '../../extension/node/node-environment';
 import { BACKOFF_CAP_MS } from '../../protocol/retry';
+import { INGEST_TOKEN_KEY } from '../../extension/core/ports/secrets';
 import { FakeClock } from '../support/fake-clock';
-import { directModules, FakeSecrets, TEST_CLIENT } from '../support/fakes';
+import { directModules, FakeSecrets, TEST_CLIENT, validatorFile } from '../support/fakes';
 import { FaultProxy } from '../support/fault-proxy';
 import { accept, consentAt, failure, perf, SETTINGS, usage } from '../support/harness';
 import { TEST_PERSONAL } from '../support/pii-corpus';
@@ -22,10 +23,10 @@ const require = createRequire(import.meta.url);
 const ROOT = path.resolve(__dirname, '../..');
 /** The endpoint's own test helper; CANDOR_ENDPOINT_DIR may point at another checkout's endpoint/. */
 const HELPER = path.join(process.env.CANDOR_ENDPOINT_DIR ?? path.join(ROOT, 'endpoint'), 'testing/start-endpoint.mjs');
-const validators = lazyValidators((name) => require(`../../generated/validators/${name}.cjs`));
+const validators = lazyValidators((name) => require(validatorFile(name)));
 
 interface Running { url: string; stop(signal?: string): Promise<unknown> }
-type Start = (options?: { port?: number; database?: string; keepDatabase?: boolean }) => Promise<Running>;
+type Start = (options?: { port?: number; database?: string; keepDatabase?: boolean; ingestTokens?: string[] }) => Promise<Running>;
 
 describe('against the reference endpoint, through a fault-injecting proxy', () => {
   let start: Start;
@@ -121,6 +122,41 @@ describe('against the reference endpoint, through a fault-injecting proxy', () =
     ids.push(...await track(5));
     for (let i = 0; i < 4; i++) { await clock.advance(BACKOFF_CAP_MS); }
     expect(pipeline.status().pendingEvents).toBe(0);
+    exactlyOnce(await storedIds(), ids);
+  }, 180_000);
+
+  it('a rotated ingest token holds the events (403, then 401 without one) until the new token is set; then every one is stored exactly once', async () => {
+    const onTokens = async (tokens: string[]) => {
+      await endpoint.stop();
+      endpoint = await start({ database: `sqlite:${path.join(dir, 'endpoint.db')}`, keepDatabase: true, ingestTokens: tokens });
+      proxy.upstream = endpoint.url.replace(/\/?$/, '/');
+    };
+    await onTokens(['old-ingest-token-0123456789']);
+    await secrets.store(INGEST_TOKEN_KEY, 'old-ingest-token-0123456789');
+    const ids = await track(5);
+    await clock.advance(30_000);
+    expect(pipeline.status().pendingEvents).toBe(0);
+
+    // The team rotates the token; this user has not set the new one yet.
+    await onTokens(['new-ingest-token-0123456789']);
+    ids.push(...await track(6));
+    await clock.advance(30_000);
+    expect(pipeline.status()).toMatchObject({ pendingEvents: 6, lastFailure: { held: true, message: expect.stringMatching(/refused the ingest token.*HTTP 403 forbidden/) } });
+    await clock.advance(BACKOFF_CAP_MS);
+    expect(pipeline.status().pendingEvents).toBe(6);
+    await secrets.delete(INGEST_TOKEN_KEY);
+    pipeline.delivery.credentialsChanged();
+    await clock.advance(0);
+    await pipeline.idle();
+    expect(pipeline.status()).toMatchObject({ pendingEvents: 6, lastFailure: { held: true, message: expect.stringMatching(/requires an ingest token and none is set.*HTTP 401 unauthorized/) } });
+    expect(pipeline.records.rejected).toEqual([]);
+
+    await secrets.store(INGEST_TOKEN_KEY, 'new-ingest-token-0123456789');
+    pipeline.delivery.credentialsChanged();
+    await clock.advance(0);
+    await pipeline.idle();
+    expect(pipeline.status().pendingEvents).toBe(0);
+    expect(pipeline.status().lastFailure).toBeUndefined();
     exactlyOnce(await storedIds(), ids);
   }, 180_000);
 

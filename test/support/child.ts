@@ -33,7 +33,7 @@ export interface Child {
 export async function runChild(env: Record<string, string>, secrets: [string, string][] = []): Promise<Child> {
   const script = await bundleFixture();
   const child = spawn(process.execPath, [script], {
-    env: { ...process.env, CANDOR_VALIDATORS: path.join(ROOT, 'generated/validators'), CANDOR_SECRETS: JSON.stringify(secrets), ...Object.fromEntries(Object.entries(env).map(([k, v]) => [`CANDOR_${k}`, v])) },
+    env: { ...process.env, CANDOR_ROOT: ROOT, CANDOR_SECRETS: JSON.stringify(secrets), ...Object.fromEntries(Object.entries(env).map(([k, v]) => [`CANDOR_${k}`, v])) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const accepted: string[] = [];

@@ -1,5 +1,7 @@
 // Small fakes and the test wiring of a whole pipeline.
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { EXTENSION_VALIDATORS } from '../../scripts/validator-sources.mjs';
 import type { ClientFacts, ProcessFacts } from '../../extension/core/ports/environment';
 import type { Secrets } from '../../extension/core/ports/secrets';
 import type { LazyValidators, Validator, ValidatorName } from '../../extension/core/ports/validators';
@@ -13,12 +15,15 @@ export class FakeSecrets implements Secrets {
   async delete(key: string) { this.values.delete(key); }
 }
 
-/** The generated validators, loaded the way the extension's lazy chunks load them. */
+/** The file of each validator the extension loads (lean or full, as scripts/validator-sources.mjs says). */
+export const validatorFile = (name: ValidatorName): string => path.resolve(__dirname, '../..', EXTENSION_VALIDATORS[name]!);
+
+/** The generated validators the extension ships, loaded the way its lazy chunks load them. */
 export const generatedValidators: LazyValidators & { loaded: Set<string> } = {
   loaded: new Set<string>(),
   async get<T>(name: ValidatorName): Promise<Validator<T>> {
     generatedValidators.loaded.add(name);
-    return require(`../../generated/validators/${name}.cjs`) as Validator<T>;
+    return require(validatorFile(name)) as Validator<T>;
   },
 };
 

@@ -40,19 +40,19 @@ export function evaluateConsent(inputs: ConsentInputs): ConsentState {
   };
   const off = (explanation: string): ConsentState => ({ ...base, usageAllowed: false, errorsAllowed: false, explanation });
   if (!inputs.editorErrorsEnabled) {
-    return off(`Off: the editor's telemetry level is \`${inputs.editorLevel}\`, which allows no extension to send telemetry.`);
+    return off(`Off: the editor's telemetry level is "${inputs.editorLevel}", which allows no extension to send telemetry.`);
   }
   if (!inputs.candorEnabled) {
-    return off('Off: Candor is not enabled (`candor.enabled` is false).');
+    return off('Off: Candor is not enabled (the setting candor.enabled is off).');
   }
   if (!inputs.endpoint) {
     return off(inputs.endpointProblem
       ? `Off: the endpoint setting is not usable: ${inputs.endpointProblem}`
-      : 'Off: no endpoint is set (`candor.endpoint`).');
+      : 'Off: no endpoint is set (the setting candor.endpoint).');
   }
   if (!inputs.editorUsageEnabled) {
     return { ...base, usageAllowed: false, errorsAllowed: true,
-      explanation: `Errors only: the editor's telemetry level is \`${inputs.editorLevel}\`; sending error events to ${inputs.endpoint}.` };
+      explanation: `Errors only: the editor's telemetry level is "${inputs.editorLevel}"; sending error events to ${inputs.endpoint}.` };
   }
   return { ...base, usageAllowed: true, errorsAllowed: true, explanation: `On: sending usage, performance and error events to ${inputs.endpoint}.` };
 }

@@ -3,10 +3,10 @@
 // counted as delivered); problem details are read leniently (§2), because proxies produce them too.
 import type { IngestResponse, ReasonCode } from '../../../generated/types';
 import { REASON_CODE_NAMES } from '../../../generated/reason-code-names';
-import { isRetryableStatus, parseRetryAfter } from '../../../protocol/retry';
+import { isHoldingStatus, isRetryableStatus, parseRetryAfter } from '../../../protocol/retry';
 import type { HttpResponse } from '../ports/transport';
 import { TransportError } from '../ports/transport';
-import type { Validator } from '../ports/validators';
+import type { RuleBroken, Validator } from '../ports/validators';
 
 export interface Problem {
   readonly status: number;
@@ -20,6 +20,8 @@ export type Outcome =
   | { readonly kind: 'delivered'; readonly status: number; readonly response: IngestResponse; readonly bytesConfirmed: boolean }
   | { readonly kind: 'retry'; readonly status?: number; readonly message: string; readonly waitMs?: number; readonly aborted?: true }
   | { readonly kind: 'split'; readonly status: number; readonly message: string }
+  /** 401/403: the token or the proof of ownership is the problem, not the events; `message` says what to do. */
+  | { readonly kind: 'held'; readonly status: number; readonly problem: Problem; readonly message: string }
   | { readonly kind: 'refused'; readonly status: number; readonly problem: Problem; readonly message: string };
 
 const text = (body: Uint8Array) => Buffer.from(body).toString('utf8');
@@ -43,7 +45,7 @@ export function readProblem(response: HttpResponse): Problem {
 }
 
 export function interpret(answer: HttpResponse | TransportError, batch: { batchId: string; sha256: string; eventCount: number },
-  validateResponse: Validator<IngestResponse>, nowMs: number): Outcome {
+  validateResponse: Validator<IngestResponse, RuleBroken>, nowMs: number): Outcome {
   if (answer instanceof TransportError) {
     if (answer.reason === 'aborted') { return { kind: 'retry', message: 'cancelled', aborted: true }; }
     return { kind: 'retry', message: answer.reason === 'timeout' ? `no answer in time (${answer.message})` : `could not reach the endpoint (${answer.message})` };
@@ -76,5 +78,19 @@ export function interpret(answer: HttpResponse | TransportError, batch: { batchI
     return { kind: 'retry', status, message: `unexpected status ${status}: a Candor endpoint answers 200 with an ingest response; trying again` };
   }
   const problem = readProblem(answer);
+  if (isHoldingStatus(status)) { return { kind: 'held', status, problem, message: heldMessage(problem) }; }
   return { kind: 'refused', status, problem, message: problem.message };
+}
+
+/**
+ * What is wrong and what to do, in plain text (status bar tooltips and notifications show no markdown).
+ * A 403 may also mean that the endpoint holds another proof of ownership for this installation, which a
+ * token cannot fix; the endpoint setting is then the one to check.
+ */
+export function heldMessage(problem: Problem): string {
+  const what = problem.status === 401
+    ? 'the endpoint requires an ingest token and none is set'
+    : 'the endpoint refused the ingest token, or this installation\'s proof of ownership';
+  return `${what} (${problem.message}). Set the token your endpoint's operators gave you with the command "Candor: Set Ingest Token…", `
+    + 'or check the setting candor.endpoint. The events are kept (until they reach the queue\'s age limit) and sent once the token or the endpoint changes';
 }

@@ -1,11 +1,13 @@
 // Sends sealed batches to the endpoint, one at a time and in the order they were sealed (PROTOCOL.md §8),
 // and acts on each answer: delivered → the events leave the queue; retryable → wait (Retry-After, or
 // exponential backoff with full jitter) and send the same bytes again; 413 → split and resend; refused
-// for good → the events move to the refused list with the endpoint's reason. There is no attempt limit:
-// events give up only by age or by the queue's bounds, which the queue counts.
+// for good → the events move to the refused list with the endpoint's reason; 401/403 (token or ownership)
+// → held: the events stay queued and sending waits for the user to change the token or the endpoint
+// (or for HOLD_RETRY_MS). There is no attempt limit: events give up only by age or by the queue's bounds,
+// which the queue counts.
 import type * as Zlib from 'node:zlib';
 import type { IngestResponse, RejectedEvent } from '../../../generated/types';
-import { backoffDelay } from '../../../protocol/retry';
+import { backoffDelay, HOLD_RETRY_MS } from '../../../protocol/retry';
 import { allowsKind, type ConsentState } from '../consent/consent';
 import type { Ledger } from '../ledger/ledger';
 import type { Records } from '../ledger/records';
@@ -66,6 +68,8 @@ export interface RetryState {
   readonly failures: number;
   readonly nextAttemptAt: number;
   readonly lastError: string;
+  /** Held by a 401/403: waits for a new token or endpoint (credentialsChanged, configure), else HOLD_RETRY_MS. */
+  readonly held?: true;
 }
 
 export class DeliveryLoop {
@@ -80,7 +84,7 @@ export class DeliveryLoop {
   /** The bytes of the most recent answered batches, for the panel's history. */
   private readonly recentBodies = new Map<string, string>();
   /** The last attempt that failed, for the status bar; cleared by the next success. */
-  lastFailure: { readonly message: string; readonly at: number } | undefined;
+  lastFailure: { readonly message: string; readonly at: number; readonly held?: true } | undefined;
 
   constructor(private readonly deps: DeliveryDeps) {}
 
@@ -109,6 +113,15 @@ export class DeliveryLoop {
       this.running = undefined;
       if (this.again) { this.again = false; this.kick(); }
     });
+  }
+
+  /**
+   * The ingest token was set or removed (here or in another window): a batch held by a 401/403 is tried
+   * again now, since the user may just have fixed what stopped it.
+   */
+  credentialsChanged(): void {
+    if (this.retry?.held) { this.retry = undefined; }
+    this.kick();
   }
 
   /** Forgets the backoff and sends now (the "send now" command). */
@@ -275,6 +288,16 @@ export class DeliveryLoop {
         this.lastFailure = { message: outcome.message, at: now };
         this.deps.changed();
         if (!this.stopped) { this.schedule(now + wait); }
+        return false;
+      }
+      case 'held': {
+        // Not a verdict on the events: they stay queued (the age limit and the disk cap still apply), and
+        // resending the same batch before the user acts would only repeat the answer.
+        const now = clock.now();
+        this.retry = { batchId: batch.batchId, failures: (this.retry?.failures ?? 0) + 1, nextAttemptAt: now + HOLD_RETRY_MS, lastError: outcome.message, held: true };
+        this.lastFailure = { message: outcome.message, at: now, held: true };
+        this.deps.changed();
+        if (!this.stopped) { this.schedule(now + HOLD_RETRY_MS); }
         return false;
       }
       case 'split': {

@@ -465,6 +465,9 @@ export class Queue {
     await this.rotation;
     await this.settled();
     await this.log.close();
+    // A log that holds nothing still waiting goes: the next session then has nothing to repair, and does
+    // not load the repair and the event validator only to read an empty file.
+    if (!this.logLive.get(this.logName)) { await this.files.remove(joinPath(this.dir, this.logName)).catch(() => {}); }
   }
 
   private closedLogStats = { writes: 0, syncs: 0 };

@@ -4,7 +4,7 @@
 // and counted as `queue_corrupted`, and Candor carries on.
 import type { CandorEvent } from '../../../generated/types';
 import { joinPath, type Files } from '../ports/files';
-import type { Validator } from '../ports/validators';
+import type { RuleBroken, Validator } from '../ports/validators';
 import { isApprovalFile, isBatchFile, isLogFile } from './layout';
 import { metaOf, queuedFrom, type QueuedEvent } from './queued-event';
 import { parseBatchFile, type SealedBatch } from './sealed-batch';
@@ -28,7 +28,7 @@ export type Quarantine = (label: string, bytes: string) => Promise<void>;
 /** Gives the extension host a turn between slices of work, so a large queue never blocks it. */
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export async function recover(files: Files, dir: string, names: readonly string[], validate: Validator<CandorEvent>, quarantine: Quarantine): Promise<Recovered> {
+export async function recover(files: Files, dir: string, names: readonly string[], validate: Validator<CandorEvent, RuleBroken>, quarantine: Quarantine): Promise<Recovered> {
   let corrupted = 0;
   let work = 0;
   const batches: SealedBatch[] = [];

@@ -20,20 +20,20 @@ export interface CheckedSettings {
 function wholeNumber(raw: unknown, name: string, min: number, max: number, fallback: number, problems: string[]): number {
   if (raw === undefined || raw === null) { return fallback; }
   if (typeof raw === 'number' && Number.isInteger(raw) && raw >= min && raw <= max) { return raw; }
-  problems.push(`\`${name}\` must be a whole number from ${min} to ${max}, not ${JSON.stringify(raw)?.slice(0, 40)}; Candor uses ${fallback} until you change it.`);
+  problems.push(`${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(raw)?.slice(0, 40)}; Candor uses ${fallback} until you change it.`);
   return fallback;
 }
 
 export function checkSettings(raw: RawSettings): CheckedSettings {
   const problems: string[] = [];
   const endpoint = checkEndpoint(raw.endpoint);
-  if (endpoint && !endpoint.ok) { problems.push(`\`candor.endpoint\` is not usable: ${endpoint.problem} Nothing is sent until it is fixed.`); }
+  if (endpoint && !endpoint.ok) { problems.push(`candor.endpoint is not usable: ${endpoint.problem} Nothing is sent until it is fixed.`); }
   let reviewBeforeSend = false;
   if (typeof raw.reviewBeforeSend === 'boolean') { reviewBeforeSend = raw.reviewBeforeSend; }
   else if (raw.reviewBeforeSend !== undefined && raw.reviewBeforeSend !== null) {
     // An unreadable value errs on the side of showing the user before anything leaves.
     reviewBeforeSend = true;
-    problems.push(`\`candor.reviewBeforeSend\` must be true or false, not ${JSON.stringify(raw.reviewBeforeSend)?.slice(0, 40)}; Candor holds batches for review until you fix it.`);
+    problems.push(`candor.reviewBeforeSend must be true or false, not ${JSON.stringify(raw.reviewBeforeSend)?.slice(0, 40)}; Candor holds batches for review until you fix it.`);
   }
   return {
     settings: {

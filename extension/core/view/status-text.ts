@@ -13,6 +13,9 @@ export function statusText(consent: ConsentState, status?: PipelineStatus): { te
   if (status && status.awaitingReview > 0) {
     return { text: `$(eye) Candor: ${status.awaitingReview} to review`, detail: `${status.awaitingReview} batch(es) wait for your approval before they are sent (review mode). ${consent.explanation}` };
   }
+  if (status?.lastFailure?.held) {
+    return { text: '$(key) Candor: sending held', detail: `Sending is held: ${status.lastFailure.message}. ${waiting}` };
+  }
   if (status?.lastFailure) {
     const next = status.nextAttemptAt ? ` Next attempt at ${new Date(status.nextAttemptAt).toLocaleTimeString()}.` : '';
     return { text: `$(warning) Candor: delivery failed`, detail: `The last delivery failed: ${status.lastFailure.message}.${next} ${waiting}` };

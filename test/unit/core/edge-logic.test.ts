@@ -7,6 +7,7 @@ import { DeferredPipeline } from '../../../extension/core/deferred-pipeline';
 import type { Pipeline } from '../../../extension/core/pipeline';
 import { checkSettings } from '../../../extension/core/settings/pipeline-settings';
 import { statusText } from '../../../extension/core/view/status-text';
+import { HoldAnnouncement } from '../../../extension/core/view/hold-announcement';
 import { consentAt, ENDPOINT } from '../../support/harness';
 
 describe('settings', () => {
@@ -17,12 +18,12 @@ describe('settings', () => {
   });
 
   it.each([
-    [{ maxEvents: 0 }, /candor\.batch\.maxEvents` must be a whole number from 1 to 500, not 0; Candor uses 500/],
+    [{ maxEvents: 0 }, /candor\.batch\.maxEvents must be a whole number from 1 to 500, not 0; Candor uses 500/],
     [{ maxEvents: 2.5 }, /maxEvents.*not 2\.5/],
-    [{ intervalSeconds: '30' }, /candor\.batch\.intervalSeconds` must be a whole number from 1 to 3600, not "30"; Candor uses 30/],
+    [{ intervalSeconds: '30' }, /candor\.batch\.intervalSeconds must be a whole number from 1 to 3600, not "30"; Candor uses 30/],
     [{ intervalSeconds: 99999 }, /intervalSeconds/],
-    [{ endpoint: 'http://telemetry.example.com/' }, /candor\.endpoint` is not usable: http:\/\/ is allowed only for a loopback address/],
-    [{ reviewBeforeSend: 'yes' }, /reviewBeforeSend` must be true or false.*holds batches for review/],
+    [{ endpoint: 'http://telemetry.example.com/' }, /candor\.endpoint is not usable: http:\/\/ is allowed only for a loopback address/],
+    [{ reviewBeforeSend: 'yes' }, /reviewBeforeSend must be true or false.*holds batches for review/],
   ])('says what is wrong with %j and uses a safe value', (bad, message) => {
     const checked = checkSettings({ endpoint: 'https://t.example.com/', reviewBeforeSend: false, maxEvents: 500, intervalSeconds: 30, ...bad });
     expect(checked.problems.join(' ')).toMatch(message);
@@ -43,7 +44,7 @@ describe('the one-time question', () => {
 
 describe('the status bar text', () => {
   it('says off and why, paused, review needed, failed, or how many wait', () => {
-    expect(statusText(consentAt('off'))).toEqual({ text: '$(circle-slash) Candor: off', detail: expect.stringMatching(/level is `off`/) });
+    expect(statusText(consentAt('off'))).toEqual({ text: '$(circle-slash) Candor: off', detail: expect.stringMatching(/level is "off"/) });
     expect(statusText(consentAt('all', false)).detail).toMatch(/candor\.enabled/);
     expect(statusText(consentAt('all', true, null)).detail).toMatch(/no endpoint/);
     const base = { pendingEvents: 3, awaitingReview: 0, paused: false };
@@ -56,6 +57,24 @@ describe('the status bar text', () => {
     expect(statusText(consentAt('error'), { ...base, pendingEvents: 0 }).text).toBe('$(pulse) Candor: errors only');
     expect(statusText(consentAt('error')).text).toBe('$(pulse) Candor: errors only');
     expect(statusText(consentAt('error'), base).text).toBe('$(pulse) Candor: errors only, 3 pending');
+    expect(statusText(consentAt('all'), { ...base, lastFailure: { message: 'the endpoint requires an ingest token', at: 0, held: true }, nextAttemptAt: 1 }))
+      .toEqual({ text: '$(key) Candor: sending held', detail: 'Sending is held: the endpoint requires an ingest token. 3 events wait to be sent.' });
+  });
+});
+
+describe('the notification of a hold', () => {
+  const base = { pendingEvents: 3, awaitingReview: 0, paused: false };
+  const held = { ...base, lastFailure: { message: 'the endpoint refused the ingest token', at: 0, held: true as const } };
+  it('comes once when a hold begins, not at each retry, and again after the hold ended', () => {
+    const announcement = new HoldAnnouncement();
+    expect(announcement.next(undefined)).toBeUndefined();
+    expect(announcement.next(base)).toBeUndefined();
+    expect(announcement.next(held)).toBe('Candor is holding its events: the endpoint refused the ingest token.');
+    expect(announcement.next({ ...held, lastFailure: { ...held.lastFailure, at: 300_000 } })).toBeUndefined();
+    expect(announcement.next({ ...base, lastFailure: { message: 'HTTP 503', at: 1 } })).toBeUndefined();
+    expect(announcement.next(held)).toMatch(/^Candor is holding its events/);
+    expect(announcement.next(base)).toBeUndefined();
+    expect(announcement.next(held)).toMatch(/^Candor is holding its events/);
   });
 });
 

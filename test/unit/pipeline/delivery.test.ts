@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { TransportError } from '../../../extension/core/ports/transport';
 import { BACKOFF_CAP_MS } from '../../../protocol/retry';
 import { down, problem, response } from '../../support/fake-transport';
-import { accept, consentAt, failure, perf, rig, usage } from '../../support/harness';
+import { accept, consentAt, failure, perf, rig, SETTINGS, usage } from '../../support/harness';
+import { INGEST_TOKEN_KEY } from '../../../extension/core/ports/secrets';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -60,9 +61,9 @@ describe('delivery and retry', () => {
     expect(pipeline.records.rejected).toEqual([]);
   });
 
-  it.each([400, 401, 403, 404, 405, 415, 500, 501, 505])('moves the batch to the refused list on %i, with the endpoint\'s reason, and does not resend it', async (status) => {
+  it.each([400, 404, 405, 415, 500, 501, 505])('moves the batch to the refused list on %i, with the endpoint\'s reason, and does not resend it', async (status) => {
     const { pipeline, endpoint, clock } = await rig();
-    endpoint.failNext(() => problem(status, status === 401 ? 'unauthorized' : 'internal_error', { detail: 'nope <b>bold</b>' }));
+    endpoint.failNext(() => problem(status, status === 404 ? 'not_found' : 'internal_error', { detail: 'nope <b>bold</b>' }));
     const id = await accept(pipeline, usage());
     await clock.advance(30_000 + 10 * 60_000);
     expect(endpoint.received.length).toBe(1);
@@ -75,10 +76,91 @@ describe('delivery and retry', () => {
 
   it('reads problem details leniently: a proxy\'s HTML page still gives a clear reason', async () => {
     const { pipeline, endpoint, clock } = await rig();
-    endpoint.failNext(() => response(403, '<html>Access denied</html>', { 'content-type': 'text/html' }));
+    endpoint.failNext(() => response(404, '<html>Not here</html>', { 'content-type': 'text/html' }));
     await accept(pipeline, usage());
     await clock.advance(30_000);
-    expect(pipeline.records.rejected[0]!.message).toBe('HTTP 403');
+    expect(pipeline.records.rejected[0]!.message).toBe('HTTP 404');
+  });
+
+  // A token the team rotated before the user set the new one is no verdict on the events (PROTOCOL.md §8).
+  it.each([
+    ['401 unauthorized (no token)', () => problem(401, 'unauthorized'), /requires an ingest token and none is set/],
+    ['403 forbidden (wrong token)', () => problem(403, 'forbidden', { detail: 'the ingest token is wrong' }), /refused the ingest token/],
+    ['403 forbidden (another proof of ownership)', () => problem(403, 'forbidden', { detail: 'ownerKeyHash differs' }), /proof of ownership/],
+    ["403 from a proxy's HTML page", () => response(403, '<html>Access denied</html>', { 'content-type': 'text/html' }), /refused the ingest token/],
+  ])('holds the batch on %s: nothing refused, nothing resent until the token changes, and a message that says what to do', async (_, answer, what) => {
+    const { pipeline, endpoint, clock, secrets } = await rig();
+    endpoint.failNext(answer, 1000);
+    const ids = [await accept(pipeline, usage()), await accept(pipeline, failure())];
+    await clock.advance(30_000);
+    expect(endpoint.received.length).toBe(1);
+    expect(pipeline.records.rejected).toEqual([]);
+    expect(pipeline.records.history).toEqual([]);
+    expect(pipeline.status()).toMatchObject({ pendingEvents: 2, nextAttemptAt: clock.now() + BACKOFF_CAP_MS, lastFailure: { held: true } });
+    const { message } = pipeline.status().lastFailure!;
+    expect(message).toMatch(what);
+    expect(message).toContain('"Candor: Set Ingest Token…"');
+    expect(message).toContain('candor.endpoint');
+    expect(message).not.toContain('`');
+    // Events accepted while held wait behind the held batch.
+    ids.push(await accept(pipeline, usage()));
+    await clock.advance(BACKOFF_CAP_MS - 1);
+    expect(endpoint.received.length).toBe(1);
+    expect(pipeline.status().pendingEvents).toBe(3);
+    // The user sets the token: the held batch goes at once, with it.
+    endpoint.clearFaults();
+    await secrets.store(INGEST_TOKEN_KEY, 'the-new-token');
+    pipeline.delivery.credentialsChanged();
+    await clock.advance(0);
+    await pipeline.idle();
+    expect(endpoint.received[1]!.request.headers.authorization).toBe('Bearer the-new-token');
+    await clock.advance(30_000);
+    expect(endpoint.eventIds().sort()).toEqual([...ids].sort());
+    expect(pipeline.records.rejected).toEqual([]);
+    expect(pipeline.status().lastFailure).toBeUndefined();
+  });
+
+  it('a held batch goes again when the endpoint setting changes, and otherwise every 5 minutes', async () => {
+    const { pipeline, endpoint, clock } = await rig();
+    endpoint.failNext(() => problem(403, 'forbidden'), 3);
+    const id = await accept(pipeline, usage());
+    await clock.advance(30_000);
+    await clock.advance(BACKOFF_CAP_MS);
+    expect(endpoint.received.length).toBe(2);
+    expect(pipeline.status().lastFailure?.held).toBe(true);
+    pipeline.configure({ ...SETTINGS, endpoint: 'https://other.example/' });
+    await clock.advance(0);
+    await pipeline.idle();
+    expect(endpoint.received.length).toBe(3);
+    expect(endpoint.received[2]!.request.url).toBe('https://other.example/v1/batch');
+    await clock.advance(BACKOFF_CAP_MS);
+    expect(endpoint.eventIds()).toEqual([id]);
+  });
+
+  it('held events still give up by age, counted as expired, never as refused', async () => {
+    // An age limit of 2 hours stands for the default 7 days, to keep the fake timers few.
+    const { pipeline, endpoint, clock } = await rig({ deps: { limits: { maxAgeMs: 2 * 3600_000 } } });
+    endpoint.failNext(() => problem(401, 'unauthorized'), 1000);
+    const id = await accept(pipeline, usage());
+    await clock.advance(110 * 60_000);
+    expect(pipeline.status().pendingEvents).toBe(1);
+    await clock.advance(20 * 60_000);
+    expect(pipeline.status().pendingEvents).toBe(0);
+    expect(pipeline.records.drops.expired).toBe(1);
+    expect(pipeline.records.rejected).toEqual([]);
+    expect(pipeline.ledgerOf(id).at(-1)).toMatchObject({ step: 'dropped', code: 'expired' });
+  });
+
+  it('a token change does not cut short the backoff of an ordinary failure', async () => {
+    const { pipeline, endpoint, clock } = await rig();
+    endpoint.failNext(() => problem(503, 'overloaded', {}, { 'retry-after': '120' }));
+    await accept(pipeline, usage());
+    await clock.advance(30_000);
+    pipeline.delivery.credentialsChanged();
+    await clock.advance(0);
+    expect(endpoint.received.length).toBe(1);
+    await clock.advance(120_000);
+    expect(endpoint.received.length).toBe(2);
   });
 
   it('retries a 200 that is not an ingest response (a captive portal), and one for another batch', async () => {

@@ -40,7 +40,7 @@ describe('intake and consent', () => {
 
   it('says why nothing was recorded', async () => {
     const { pipeline } = await rig({ consent: consentAt('error') });
-    expect(await pipeline.trackInput(usage())).toEqual({ status: 'notCollected', reason: expect.stringMatching(/^Errors only: the editor's telemetry level is `error`/) });
+    expect(await pipeline.trackInput(usage())).toEqual({ status: 'notCollected', reason: expect.stringMatching(/^Errors only: the editor's telemetry level is "error"/) });
     expect((await pipeline.trackInput(failure())).status).toBe('accepted');
   });
 

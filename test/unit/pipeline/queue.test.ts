@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { settle } from '../../support/fake-clock';
 import { FakeFiles, fsError } from '../../support/fake-files';
 import { down } from '../../support/fake-transport';
+import { directModules } from '../../support/fakes';
 import { accept, consentAt, failure, rig, STORAGE, usage } from '../../support/harness';
 
 const logsOf = (files: FakeFiles) => files.under(`${STORAGE}/queue`).filter((p) => /\/log-[^/]*\.jsonl$/.test(p));
@@ -172,6 +173,38 @@ describe('queue files', () => {
     b0.endpoint.clearFaults();
     await c.clock.advance(31_000);
     expect(c.endpoint.eventIds()).toEqual([left]);
+  });
+
+  it('a session that ends with nothing waiting leaves no log, and the next one loads no repair for an empty log', async () => {
+    const files = new FakeFiles();
+    const a = await rig({ files, pid: 1 });
+    await accept(a.pipeline, usage());
+    await a.pipeline.shutdown(1000);
+    expect(a.endpoint.eventIds().length).toBe(1);
+    expect(logsOf(files)).toEqual([]);
+    // A window killed after its batch was delivered leaves the empty log it had just started.
+    const b = await rig({ files, pid: 2 });
+    await accept(b.pipeline, usage());
+    await b.clock.advance(31_000);
+    expect(b.endpoint.eventIds().length).toBe(1);
+    expect(logsOf(files).map((p) => files.text(p))).toEqual(['']);
+    b.process.dead.add(2);
+    let repairs = 0;
+    const c = await rig({ files, pid: 3, deps: { modules: { ...directModules, recovery: () => { repairs++; return directModules.recovery(); } } } });
+    c.process.dead.add(2);
+    await c.clock.advance(61_000);
+    expect(repairs).toBe(0);
+    expect(logsOf(files).filter((p) => !p.includes(c.pipeline.windowId))).toEqual([]);
+    // A log with something in it is still repaired and delivered.
+    c.endpoint.failNext(down(), 5);
+    const left = await accept(c.pipeline, usage());
+    c.process.dead.add(3);
+    const d = await rig({ files, pid: 4, endpoint: c.endpoint });
+    d.process.dead.add(3);
+    c.endpoint.clearFaults();
+    await d.clock.advance(61_000);
+    await d.clock.advance(61_000);
+    expect(d.endpoint.eventIds()).toContain(left);
   });
 
   it('consent withdrawn while Candor was closed: what was left is purged at the next start, counted', async () => {

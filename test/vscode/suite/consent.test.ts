@@ -50,7 +50,8 @@ suite('Consent follows the settings live', () => {
         await off;
       }
       // The editor tells extensions about a new level in two messages (the setting, and the
-      // TelemetryLogger's enable states), in either order; Candor announces after each.
+      // TelemetryLogger's enable states), in either order; Candor names the setting's level only once
+      // the enable states agree with it (core/consent/editor-level.ts).
       const changed = nextEvent(api.onDidChangeConsent, (s) => s.editorLevel === level && sameAllows(s, EXPECTED[level]));
       await setSettings({ 'telemetry.telemetryLevel': level });
       const state = await changed;
