@@ -22,6 +22,7 @@ import type { CandorReporter, TrackResult } from '../../api/src/types';
 import type { EventCatalogue } from '../../generated/types';
 import { BURST, WARM_UP, bareReference, completeEvents, stats, turn, type Timing } from '../pipeline/bare-reference';
 import { openPipeline } from '../pipeline/open-pipeline';
+import { EXTENSION_VALIDATORS } from '../../scripts/validator-sources.mjs';
 
 interface Options { quick: boolean; root: string }
 interface Row { figure: string; value: number; unit: string; reference?: string; referenceValue?: number; ratio?: number; target?: string; pass?: boolean }
@@ -59,7 +60,8 @@ const inputOf = (i: number): EventInput => ({ kind: 'usage', name: 'openView', d
 
 export async function run(options: Options): Promise<{ title: string; rows: Row[] }> {
   const n = options.quick ? 5_000 : 20_000;
-  const validators = lazyValidators((name) => require(path.join(options.root, 'generated/validators', `${name}.cjs`)));
+  // The validators the extension ships (lean where every session loads them); the bare reference checks with the full one.
+  const validators = lazyValidators((name) => require(path.join(options.root, EXTENSION_VALIDATORS[name]!)));
   const validateEvent = require(path.join(options.root, 'generated/validators/event.cjs')) as (e: unknown) => boolean;
 
   const api1 = await throughApi(n, validators);
