@@ -5,8 +5,7 @@
 // own in an editor without them, driven only from the browser, like logger.test.ts. The events are
 // Candor's own (session, activation, command latencies): no fixture is needed.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import type { Batch, CandorEvent } from '../../generated/types';
@@ -19,6 +18,7 @@ import { endpointAvailable, startEndpoint } from './harness/endpoint.mjs';
 import { readStoredEvents } from './harness/endpoint-store.mjs';
 import { createProfile } from './harness/profile.mjs';
 import { teardown } from './harness/suite-run.mjs';
+import { scratch, until } from './own-editor';
 
 interface Stored { eventId: string; installationId: string; event: CandorEvent }
 interface ExportFile { endpoint: { installations: { installationId: string; status: string; events: { event: CandorEvent }[] }[] } }
@@ -27,20 +27,8 @@ const cleanups: (() => unknown)[] = [];
 afterAll(async () => { await teardown(cleanups); });
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
-/** Polls `check` until it returns a value (a fact that another process brings about), or fails after `ms`. */
-async function until<T>(what: string, check: () => T | undefined, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) { return value; }
-    if (Date.now() > deadline) { throw new Error(`timed out waiting for ${what}`); }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 test.skipIf(!endpointAvailable())('export and delete from the consent screen reach the endpoint with the ownership proof; then the endpoint holds nothing of the installation, and the saved file holds what it held', async () => {
-  const out = mkdtempSync(path.join(tmpdir(), 'candor-rights-'));
-  cleanups.push(() => rmSync(out, { recursive: true, force: true }));
+  const out = scratch('candor-rights-', cleanups);
   const endpoint = await startEndpoint({ dir: out });
   cleanups.push(() => endpoint.stop());
   const proxy = new FaultProxy(endpoint.url);

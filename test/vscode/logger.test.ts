@@ -3,8 +3,7 @@
 // extension logged — the editor's common properties (`common.vscodemachineid` among them) dropped.
 // It needs an editor opened without extension tests, because VS Code calls no TelemetrySender while
 // they are loaded; so it is a run of its own, like survival.test.ts. The fixture is fixtures/logger/.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import type { TrackResult } from '../../api/src/types';
@@ -17,24 +16,13 @@ import { endpointAvailable, startEndpoint } from './harness/endpoint.mjs';
 import { readStoredEvents } from './harness/endpoint-store.mjs';
 import { createProfile } from './harness/profile.mjs';
 import { teardown } from './harness/suite-run.mjs';
+import { scratch, until } from './own-editor';
 
 const cleanups: (() => unknown)[] = [];
 afterAll(async () => { await teardown(cleanups); });
 
-/** Polls `check` until it returns a value (a fact that another process brings about), or fails after `ms`. */
-async function until<T>(what: string, check: () => T | undefined, ms = 120_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) { return value; }
-    if (Date.now() > deadline) { throw new Error(`timed out waiting for ${what}`); }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 test.skipIf(!endpointAvailable())('a TelemetryLogger whose sender is Candor delivers what the extension logged, and no common.* member or machine id', async () => {
-  const out = mkdtempSync(path.join(tmpdir(), 'candor-logger-'));
-  cleanups.push(() => rmSync(out, { recursive: true, force: true }));
+  const out = scratch('candor-logger-', cleanups);
   const endpoint = await startEndpoint({ dir: out });
   cleanups.push(() => endpoint.stop());
   const proxy = new FaultProxy(endpoint.url);

@@ -1,8 +1,7 @@
 // Survival in a real editor: events accepted by Candor while the endpoint is down survive a reload of
 // the window and a SIGKILL of the extension host; after the next start every one of them reaches the
 // endpoint exactly once. The survivor fixture reports the events (test/vscode/fixtures/survivor/).
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { ProtocolServer } from '../support/protocol-server';
@@ -11,24 +10,13 @@ import { buildFixtures, packageCandor } from './harness/build.mjs';
 import { installExtensions, startCodeServer } from './harness/code-server.mjs';
 import { createProfile } from './harness/profile.mjs';
 import { teardown } from './harness/suite-run.mjs';
+import { scratch, until } from './own-editor';
 
 const cleanups: (() => unknown)[] = [];
 afterAll(async () => { await teardown(cleanups); });
 
-/** Polls `check` until it returns a value (a fact that another process brings about), or fails after `ms`. */
-async function until<T>(what: string, check: () => T | undefined, ms = 120_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) { return value; }
-    if (Date.now() > deadline) { throw new Error(`timed out waiting for ${what}`); }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 test('events pending across a window reload and a killed extension host each arrive exactly once', async () => {
-  const out = mkdtempSync(path.join(tmpdir(), 'candor-survivor-'));
-  cleanups.push(() => rmSync(out, { recursive: true, force: true }));
+  const out = scratch('candor-survivor-', cleanups);
   // The endpoint's port is chosen now, but it stays down until the end: everything must wait on disk.
   const server = new ProtocolServer();
   await server.start();

@@ -7,6 +7,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { CandorApi } from '../../../extension/extension';
 import type { CandorEvent } from '../../../generated/types';
+import { FaultProxy } from '../../support/fault-proxy';
 
 export const CANDOR_ID = 'candor.candor';
 
@@ -167,4 +168,30 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms); });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/** The settings `sendingThroughProxy` changes; a suite's teardown gives them back their defaults. */
+const SENDING_SETTINGS = ['telemetry.telemetryLevel', 'candor.enabled', 'candor.endpoint', 'candor.reviewBeforeSend', 'candor.batch.intervalSeconds'];
+
+/**
+ * Candor opted in and sending to the real endpoint through a recording proxy (every body and request
+ * kept), with batches sealed only by Send Now, so that each test decides when things leave. Resolves
+ * once Candor has taken the new consent in.
+ */
+export async function sendingThroughProxy(options: { reviewBeforeSend: boolean }): Promise<{ api: CandorApi; endpoint: { url: string; databaseFile: string }; proxy: FaultProxy }> {
+  const { api } = await candor();
+  const endpoint = await startEndpoint();
+  const proxy = new FaultProxy(endpoint.url);
+  await proxy.start();
+  const ready = () => { const s = api.consent(); return s.usageAllowed && s.endpoint === proxy.url; };
+  const changed = ready() ? undefined : nextEvent(api.onDidChangeConsent, ready, 15_000);
+  await setSettings({ 'telemetry.telemetryLevel': 'all', 'candor.enabled': true, 'candor.endpoint': proxy.url, 'candor.reviewBeforeSend': options.reviewBeforeSend, 'candor.batch.intervalSeconds': 3600 });
+  await changed;
+  return { api, endpoint, proxy };
+}
+
+/** Undoes `sendingThroughProxy` (and any other settings named in `also`). */
+export async function stopSendingThroughProxy(proxy: FaultProxy | undefined, also: readonly string[] = []): Promise<void> {
+  await setSettings(Object.fromEntries([...SENDING_SETTINGS, ...also].map((k) => [k, undefined])));
+  await proxy?.stop();
 }

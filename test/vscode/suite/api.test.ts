@@ -8,11 +8,11 @@ import * as vscode from 'vscode';
 import type { TrackResult } from '../../../api/src/types';
 import type { CandorApi } from '../../../extension/extension';
 import type { CandorEvent } from '../../../generated/types';
-import { FaultProxy } from '../../support/fault-proxy';
+import type { FaultProxy } from '../../support/fault-proxy';
 import type { CallerFixtureApi } from '../fixtures/caller/extension';
 import type { DropInFixtureApi } from '../fixtures/dropin/extension';
 import type { ReporterFixtureApi } from '../fixtures/reporter/extension';
-import { ENDPOINT_AVAILABLE, candor, eventually, fixture, nextEvent, setSettings, startEndpoint, storedEvents } from '../helpers';
+import { ENDPOINT_AVAILABLE, candor, eventually, fixture, nextEvent, sendingThroughProxy, setSettings, stopSendingThroughProxy, storedEvents } from '../helpers';
 
 const CALLER = 'candor-fixtures.caller';
 const DROPIN = 'candor-fixtures.dropin';
@@ -34,22 +34,11 @@ suite('The API from other extensions', function () {
 
   suiteSetup(async function () {
     if (!ENDPOINT_AVAILABLE) { this.skip(); }
-    ({ api } = await candor());
-    endpoint = await startEndpoint();
-    proxy = new FaultProxy(endpoint.url);
-    await proxy.start();
-    const ready = () => { const s = api.consent(); return s.usageAllowed && s.endpoint === proxy.url; };
-    const changed = ready() ? undefined : nextEvent(api.onDidChangeConsent, ready, 15_000);
-    // Batches are sealed by Send Now, not by the clock, so each test decides when things leave.
-    await setSettings({ 'telemetry.telemetryLevel': 'all', 'candor.enabled': true, 'candor.endpoint': proxy.url, 'candor.reviewBeforeSend': false, 'candor.batch.intervalSeconds': 3600 });
-    await changed;
+    ({ api, endpoint, proxy } = await sendingThroughProxy({ reviewBeforeSend: false }));
     ({ api: caller } = await fixture<CallerFixtureApi>('caller'));
   });
 
-  suiteTeardown(async () => {
-    await setSettings({ 'telemetry.telemetryLevel': undefined, 'candor.enabled': undefined, 'candor.endpoint': undefined, 'candor.reviewBeforeSend': undefined, 'candor.batch.intervalSeconds': undefined });
-    await proxy?.stop();
-  });
+  suiteTeardown(async () => { await stopSendingThroughProxy(proxy); });
 
   /** Sends what waits, and resolves once the endpoint has stored every one of `ids`: id → the event as stored. */
   async function arrived(ids: readonly string[]): Promise<Map<string, CandorEvent>> {

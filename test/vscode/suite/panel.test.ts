@@ -13,10 +13,10 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { CandorApi } from '../../../extension/extension';
 import type { Batch, CandorEvent, Export } from '../../../generated/types';
-import { FaultProxy } from '../../support/fault-proxy';
+import type { FaultProxy } from '../../support/fault-proxy';
 import type { ReporterFixtureApi } from '../fixtures/reporter/extension';
 import { CandorPanel } from '../helpers/candor-panel';
-import { ENDPOINT_AVAILABLE, candor, eventually, fixture, needsBrowser, nextEvent, outputChannelLog, setSettings, startEndpoint, storedEvents, ui } from '../helpers';
+import { ENDPOINT_AVAILABLE, candor, eventually, fixture, needsBrowser, outputChannelLog, sendingThroughProxy, setSettings, stopSendingThroughProxy, storedEvents, ui } from '../helpers';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 const labelOf = (e: CandorEvent) => (e.data as { properties?: { label?: unknown } }).properties?.label;
@@ -32,22 +32,14 @@ suite('The panel in the editor', function () {
 
   suiteSetup(async function () {
     if (!ui.available || !ENDPOINT_AVAILABLE) { this.skip(); }
-    ({ api } = await candor());
-    endpoint = await startEndpoint();
-    proxy = new FaultProxy(endpoint.url);
-    await proxy.start();
-    const ready = () => { const s = api.consent(); return s.usageAllowed && s.endpoint === proxy.url; };
-    const changed = ready() ? undefined : nextEvent(api.onDidChangeConsent, ready, 15_000);
-    // Review mode, and batches sealed only by Send Now: each test decides what is shown and when.
-    await setSettings({ 'telemetry.telemetryLevel': 'all', 'candor.enabled': true, 'candor.endpoint': proxy.url, 'candor.reviewBeforeSend': true, 'candor.batch.intervalSeconds': 3600 });
-    await changed;
+    // Review mode: in-host, nothing leaves until the panel approves it.
+    ({ api, endpoint, proxy } = await sendingThroughProxy({ reviewBeforeSend: true }));
     ({ api: reporter } = await fixture<ReporterFixtureApi>('reporter'));
   });
 
   suiteTeardown(async () => {
     await panel?.close();
-    await setSettings({ 'telemetry.telemetryLevel': undefined, 'candor.enabled': undefined, 'candor.endpoint': undefined, 'candor.reviewBeforeSend': undefined, 'candor.batch.intervalSeconds': undefined, 'workbench.colorTheme': undefined });
-    await proxy?.stop();
+    await stopSendingThroughProxy(proxy, ['workbench.colorTheme']);
   });
 
   /** The fixture's three events (usage, performance, error), each labelled `label`, all accepted. */
