@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CandorEvent } from '../../generated/types';
 import { measurementsOf } from '../src/analytics/measurements';
-import { dailyRollup, nearestRank, statsOf } from '../src/analytics/summarise';
+import { dailyRollup } from '../src/analytics/summarise';
+import { nearestRank, statsOf } from '../../protocol/stats';
 import { checkMediaType } from '../src/http/media-type';
 import { depthUpTo } from '../src/http/nesting';
 import { parseJsonBody } from '../src/http/parse-json';

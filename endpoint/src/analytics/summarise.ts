@@ -2,29 +2,12 @@
 // installations, and for each measurement its count, min, max and nearest-rank p50/p95/p99 — the
 // statistics a dailyAggregate event carries (daily-aggregate.schema.json, `stats`), computed here over
 // every installation. Events are folded in one at a time; only their installation and measurements stay.
-import type { CandorEvent, Stats } from '../../../generated/types';
+import type { CandorEvent } from '../../../generated/types';
+import { statsOf } from '../../../protocol/stats';
 import type { DayAccumulator, RollupRow } from '../storage/storage';
 import { measurementsOf } from './measurements';
 
 const MAX_MEASUREMENTS = 64;
-
-/** Nearest-rank percentile of sorted values: the smallest value with at least p% of values at or below it. */
-export function nearestRank(sorted: readonly number[], p: number): number {
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[Math.min(rank, sorted.length) - 1]!;
-}
-
-export function statsOf(values: readonly number[]): Stats {
-  const sorted = Array.from(Float64Array.from(values).sort());
-  return {
-    count: sorted.length,
-    min: sorted[0]!,
-    max: sorted[sorted.length - 1]!,
-    p50: nearestRank(sorted, 50),
-    p95: nearestRank(sorted, 95),
-    p99: nearestRank(sorted, 99),
-  };
-}
 
 interface Group { source: string; name: string; events: number; installations: Set<string>; values: Map<string, number[]> }
 
@@ -62,6 +45,7 @@ function measurementsJson(values: Map<string, number[]>): string {
     .sort((a, b) => values.get(b)!.length - values.get(a)!.length || (a < b ? -1 : 1))
     .slice(0, MAX_MEASUREMENTS)
     .sort();
-  // Written by hand, not from an object: a measurement may be called `__proto__`.
-  return `{${names.map((name) => `${JSON.stringify(name)}:${JSON.stringify(statsOf(values.get(name)!))}`).join(',')}}`;
+  // Written by hand, not from an object: a measurement may be called `__proto__`. A measurement is
+  // listed once it has a value, so each has statistics.
+  return `{${names.map((name) => `${JSON.stringify(name)}:${JSON.stringify(statsOf(values.get(name)!)!)}`).join(',')}}`;
 }

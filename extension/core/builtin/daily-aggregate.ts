@@ -2,7 +2,7 @@
 // happened and the spread of its measurements. Only these summaries leave, not a second copy of every
 // value. State is a plain object so the host can persist it between sessions.
 import type { EventInput } from '../events/event-input';
-import { statsOf } from './percentiles';
+import { statsOf } from '../../../protocol/stats';
 
 /** Values kept per measurement and day; beyond it, a uniform reservoir sample keeps memory bounded. */
 export const MAX_VALUES_PER_MEASUREMENT = 2_000;

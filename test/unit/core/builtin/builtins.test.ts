@@ -4,7 +4,7 @@ import validateEvent from '../../../../generated/validators/event.cjs';
 import { DailyAggregator, MAX_VALUES_PER_MEASUREMENT, type AggregateState } from '../../../../extension/core/builtin/daily-aggregate';
 import { HeartbeatTracker } from '../../../../extension/core/builtin/heartbeat';
 import { Milestones } from '../../../../extension/core/builtin/milestones';
-import { nearestRank, statsOf } from '../../../../extension/core/builtin/percentiles';
+import { nearestRank, statsOf } from '../../../../protocol/stats';
 import { stackFrames } from '../../../../extension/core/builtin/stack-frames';
 import type { EventInput } from '../../../../extension/core/events/event-input';
 
