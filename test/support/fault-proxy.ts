@@ -3,21 +3,11 @@
 // a connection reset mid-upload, an endpoint that commits and then resets before answering, 5xx and 429
 // with Retry-After, and slow answers. Requests without a planned fault pass through untouched.
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import type { Batch } from '../../generated/types';
+import { FaultyServer } from './faulty-server';
 
-export type ProxyFault =
-  | { kind: 'reset-mid-upload' }
-  | { kind: 'commit-then-reset' }
-  | { kind: 'status'; status: number; code: string; retryAfter?: string }
-  | { kind: 'slow'; ms: number };
-
-export class FaultProxy {
-  private server: http.Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  private faults: ProxyFault[] = [];
-  port = 0;
+export class FaultProxy extends FaultyServer {
   /** Batch requests that reached the proxy, and how many were forwarded to the endpoint. */
   received = 0;
   forwarded = 0;
@@ -34,27 +24,9 @@ export class FaultProxy {
   readonly requests: { method: string; path: string; secret: string | undefined; status: number }[] = [];
 
   /** Where requests go; a test may point it at a restarted endpoint. */
-  constructor(public upstream: string) {}
+  constructor(public upstream: string) { super(); }
 
-  get url(): string { return `http://127.0.0.1:${this.port}/`; }
-
-  failNext(fault: ProxyFault, times = 1): void { for (let i = 0; i < times; i++) { this.faults.push(fault); } }
-
-  async start(port = 0): Promise<void> {
-    this.server = http.createServer((req, res) => this.handle(req, res));
-    this.server.on('connection', (s) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); });
-    await new Promise<void>((resolve, reject) => { this.server!.once('error', reject); this.server!.listen(port, '127.0.0.1', () => resolve()); });
-    this.port = (this.server.address() as AddressInfo).port;
-  }
-
-  /** The endpoint is down: connections are refused until start() is called again on the same port. */
-  async stop(): Promise<void> {
-    for (const s of this.sockets) { s.destroy(); }
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server = undefined;
-  }
-
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const isBatch = req.method === 'POST' && req.url?.endsWith('/v1/batch');
     const fault = isBatch ? this.faults.shift() : undefined;
     if (isBatch) { this.received++; this.onRequest?.(); }
