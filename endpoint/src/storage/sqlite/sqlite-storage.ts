@@ -12,7 +12,7 @@ import {
   type DayAccumulator, DatabaseUnavailableError, type DeleteOutcome, type ExportRow, type IngestInput, type IngestOutcome,
   type RollupQuery, type RollupRow, type Storage,
 } from '../storage';
-import { type Checkpointer, WAL_LIMIT_BYTES, startCheckpointer } from './checkpointer';
+import { type Checkpointer, JOURNAL_LIMIT_BYTES, startCheckpointer } from './checkpointer';
 import { MIGRATIONS } from './migrations';
 
 export function openSqliteStorage(file: string): Storage {
@@ -24,7 +24,7 @@ export function openSqliteStorage(file: string): Storage {
   migrate(db);
   if (file === ':memory:') { return new SqliteStorage(db, undefined); }
   db.pragma('wal_autocheckpoint = 0');
-  db.pragma(`journal_size_limit = ${WAL_LIMIT_BYTES}`);
+  db.pragma(`journal_size_limit = ${JOURNAL_LIMIT_BYTES}`);
   const checkpointer = startCheckpointer(file, () => { if (db.open) { db.pragma('wal_autocheckpoint = 1000'); } });
   return new SqliteStorage(db, checkpointer);
 }
