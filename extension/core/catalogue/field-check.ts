@@ -89,7 +89,8 @@ export function checkFields(
     }
   }
   for (const name of decl.required ?? []) {
-    if (properties?.[name] === undefined && !errors.some((e) => e.pointer === `${base}/properties/${esc(name)}`)) {
+    // Own members only: a plain object answers `constructor` or `toString` (both valid property names) from its prototype.
+    if (!(properties && Object.hasOwn(properties, name)) && !errors.some((e) => e.pointer === `${base}/properties/${esc(name)}`)) {
       errors.push({ pointer: `${base}/properties/${esc(name)}`, message: `is required by the catalogue's declaration of "${decl.name}" but missing` });
     }
   }

@@ -49,6 +49,13 @@ describe('checking fields against a declaration', () => {
     expect(checkFields(openView, { properties: JSON.parse('{"trigger":"palette","__proto__":{"x":1}}') }).ok).toBe(false);
   });
 
+  it('reports a required property missing even when its name is one every object inherits', () => {
+    const decl = { ...openView, properties: { ...openView.properties, constructor: { type: 'string' as const, maxLength: 8, description: 'A name an object inherits.', classification: 'SystemMetaData' as const } }, required: ['trigger', 'constructor'] };
+    const result = checkFields(decl, { properties: { trigger: 'palette' } });
+    expect(result).toMatchObject({ ok: false, errors: [{ pointer: '/data/properties/constructor' }] });
+    expect(checkFields(decl, { properties: { trigger: 'palette', constructor: 'ok' } })).toMatchObject({ ok: true, properties: { trigger: 'palette', constructor: 'ok' } });
+  });
+
   it('names the identifier properties', () => {
     expect(identifierProperties(openView)).toEqual(['repoId']);
   });
