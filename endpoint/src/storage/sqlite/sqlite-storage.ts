@@ -1,10 +1,11 @@
 // Storage on an embedded SQLite file (better-sqlite3). WAL lets readers run beside the one writer;
 // synchronous=NORMAL makes a commit durable against a crash or kill of the process (the WAL is in the
 // operating system's hands once the transaction returns), though not against a power loss, which may
-// lose the last commits. Every write is one IMMEDIATE transaction, so two processes on one file wait for
-// each other (busy_timeout) instead of failing. Checkpoints run in a worker thread (checkpointer.ts).
+// lose the last commits. Every write is one IMMEDIATE transaction; when the write lock is held elsewhere
+// (the checkpoint worker, another process on the same file) it waits in lock-wait.ts, off the event loop,
+// instead of failing. Checkpoints run in a worker thread (checkpointer.ts).
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { dayOf, dayRange } from '../../calendar';
 import { sameHash } from '../same-hash';
@@ -12,22 +13,40 @@ import {
   type DayAccumulator, DatabaseUnavailableError, type DeleteOutcome, type ExportRow, type IngestInput, type IngestOutcome,
   type RollupQuery, type RollupRow, type Storage,
 } from '../storage';
-import { type Checkpointer, JOURNAL_LIMIT_BYTES, startCheckpointer } from './checkpointer';
+import { type Checkpointer, startCheckpointer } from './checkpointer';
+import { LockWait, isBusy } from './lock-wait';
 import { MIGRATIONS } from './migrations';
 
-export function openSqliteStorage(file: string): Storage {
+export interface SqliteOptions {
+  /** How long a write waits for the lock before it is answered 503 (retry later). */
+  lockTimeoutMs?: number;
+}
+
+export function openSqliteStorage(file: string, options: SqliteOptions = {}): Storage {
+  const lockTimeoutMs = options.lockTimeoutMs ?? LOCK_TIMEOUT_MS;
   if (file !== ':memory:') { mkdirSync(path.dirname(path.resolve(file)), { recursive: true }); }
   const db = new Database(file);
+  // While opening, SQLite itself waits for another process that holds the file (nothing is served yet).
+  db.pragma(`busy_timeout = ${lockTimeoutMs}`);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
   migrate(db);
-  if (file === ':memory:') { return new SqliteStorage(db, undefined); }
+  // From here on, waiting for the lock is LockWait's, off the event loop.
+  db.pragma('busy_timeout = 0');
+  const lock = new LockWait(lockTimeoutMs);
+  if (file === ':memory:') { return new SqliteStorage(db, undefined, lock); }
   db.pragma('wal_autocheckpoint = 0');
-  db.pragma(`journal_size_limit = ${JOURNAL_LIMIT_BYTES}`);
-  const checkpointer = startCheckpointer(file, () => { if (db.open) { db.pragma('wal_autocheckpoint = 1000'); } });
-  return new SqliteStorage(db, checkpointer);
+  const syncFd = openSync(file, 'r');
+  const checkpointer = startCheckpointer(file, {
+    onFailure: () => { if (db.open) { db.pragma('wal_autocheckpoint = 1000'); } },
+    hold: () => lock.hold(),
+    release: () => lock.release(),
+    syncFd,
+  });
+  return new SqliteStorage(db, { checkpointer, syncFd }, lock);
 }
+
+const LOCK_TIMEOUT_MS = 5000;
 
 function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
@@ -47,7 +66,11 @@ class SqliteStorage implements Storage {
   private readonly ingestTx;
   private readonly deleteTx;
 
-  constructor(private readonly db: Database.Database, private readonly checkpointer: Checkpointer | undefined) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly background: { checkpointer: Checkpointer; syncFd: number } | undefined,
+    private readonly lock: LockWait,
+  ) {
     this.s = {
       owner: db.prepare<[string], { owner_key_hash: string }>('SELECT owner_key_hash FROM installations WHERE installation_id = ?'),
       addOwner: db.prepare('INSERT INTO installations (installation_id, owner_key_hash, first_seen_at) VALUES (?, ?, ?)'),
@@ -100,21 +123,21 @@ class SqliteStorage implements Storage {
   }
 
   async ingest(input: IngestInput): Promise<IngestOutcome> {
-    return guard(() => this.ingestTx.immediate(input));
+    return this.run(() => this.ingestTx.immediate(input));
   }
 
   async ownerKeyHash(installationId: string): Promise<string | undefined> {
-    return guard(() => this.s.owner.get(installationId)?.owner_key_hash);
+    return this.run(() => this.s.owner.get(installationId)?.owner_key_hash);
   }
 
   async exportPage(installationId: string, afterEventId: string | undefined, limit: number): Promise<ExportRow[]> {
-    return guard(() => this.s.page.all(installationId, afterEventId ?? '', limit).map((r) => ({
+    return this.run(() => this.s.page.all(installationId, afterEventId ?? '', limit).map((r) => ({
       eventId: r.event_id, json: r.event, receivedAt: r.received_at, sentAt: r.sent_at, correctedAt: r.corrected_at,
     })));
   }
 
   async deleteInstallation(installationId: string, provesOwnership: (heldHash: string) => boolean): Promise<DeleteOutcome> {
-    return guard(() => this.deleteTx.immediate(installationId, provesOwnership));
+    return this.run(() => this.deleteTx.immediate(installationId, provesOwnership));
   }
 
   async deleteEventsBefore(day: string): Promise<number> {
@@ -122,7 +145,7 @@ class SqliteStorage implements Storage {
     let total = 0;
     for (;;) {
       // In chunks, each its own short transaction, so that batches are not held up behind a long delete.
-      const n = guard(() => this.db.transaction(() => this.s.expireChunk.run(before).changes).immediate());
+      const n = await this.run(() => this.db.transaction(() => this.s.expireChunk.run(before).changes).immediate());
       total += n;
       if (n === 0) { return total; }
       await new Promise((resolve) => setImmediate(resolve));
@@ -133,7 +156,7 @@ class SqliteStorage implements Storage {
     let recomputed = 0;
     // One day per transaction: SQLite has one writer, and batches should not wait for a whole roll-up.
     for (;;) {
-      const outcome = guard(() => this.db.transaction((): 'none' | 'cleared' | 'recomputed' => {
+      const outcome = await this.run(() => this.db.transaction((): 'none' | 'cleared' | 'recomputed' => {
         const next = this.s.nextDay.get();
         if (next === undefined) { return 'none'; }
         this.s.clearDay.run(next.day);
@@ -157,34 +180,37 @@ class SqliteStorage implements Storage {
     if (q.name !== undefined) { where.push('name = ?'); params.push(q.name); }
     if (q.after !== undefined) { where.push('(day, source, name) > (?, ?, ?)'); params.push(q.after.day, q.after.source, q.after.name); }
     params.push(q.limit);
-    return guard(() => this.db.prepare<unknown[], { day: string; source: string; name: string; events: number; installations: number; measurements: string; computed_at: number }>(
+    return this.run(() => this.db.prepare<unknown[], { day: string; source: string; name: string; events: number; installations: number; measurements: string; computed_at: number }>(
       `SELECT day, source, name, events, installations, measurements, computed_at FROM daily_rollups
        WHERE ${where.join(' AND ')} ORDER BY day, source, name LIMIT ?`).all(...params)
       .map((r) => ({ day: r.day, source: r.source, name: r.name, events: r.events, installations: r.installations, measurements: r.measurements, computedAt: r.computed_at })));
   }
 
   async ping(): Promise<void> {
-    guard(() => this.db.prepare('SELECT 1').get());
+    await this.run(() => this.db.prepare('SELECT 1').get());
+  }
+
+  /** Runs synchronous SQLite work once the lock allows; errors that mean "later" become DatabaseUnavailableError. */
+  private run<T>(work: () => T): Promise<T> {
+    return this.lock.run(work).catch((error: unknown) => { throw asStorageError(error); });
   }
 
   async close(): Promise<void> {
-    await this.checkpointer?.stop();
+    await this.background?.checkpointer.stop();
     if (this.db.open) { this.db.close(); }
+    // Only now: closing a descriptor of the file earlier would drop the connections' locks on it.
+    if (this.background && this.background.syncFd >= 0) { closeSync(this.background.syncFd); this.background.syncFd = -1; }
   }
 }
 
-/** SQLITE_BUSY after busy_timeout (another process holds the write lock) is "try again", not a fault. */
-function guard<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? '';
-    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || code === 'SQLITE_IOERR' || code === 'SQLITE_FULL') {
-      throw new DatabaseUnavailableError(`SQLite: ${code}`);
-    }
-    if (error instanceof TypeError && /database connection is not open/.test(error.message)) {
-      throw new DatabaseUnavailableError('SQLite: the database is closed');
-    }
-    throw error;
+/** SQLITE_BUSY past the lock's timeout (another process holds the write lock) is "try again", not a fault. */
+function asStorageError(error: unknown): unknown {
+  const code = (error as { code?: string }).code ?? '';
+  if (isBusy(error) || code.startsWith('SQLITE_LOCKED') || code === 'SQLITE_IOERR' || code === 'SQLITE_FULL') {
+    return new DatabaseUnavailableError(`SQLite: ${code}`);
   }
+  if (error instanceof TypeError && /database connection is not open/.test(error.message)) {
+    return new DatabaseUnavailableError('SQLite: the database is closed');
+  }
+  return error;
 }
