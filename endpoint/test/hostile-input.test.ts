@@ -115,6 +115,28 @@ describe.each(DATABASES)('hostile input on %s', (kind) => {
     }), { numRuns: 12 });
   });
 
+  it('refuses a batch hiding a value deeper than 32 levels in an event or beside the events as a whole (step 4 before 5 and 7), and marks an event of 17–30 levels too_deep', async () => {
+    // Written into the text: JSON.stringify itself recurses, and overflows the stack on the deepest.
+    const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+    const withValue = (batch: object, depth: number) => Buffer.from(JSON.stringify(batch).replace('"@NESTED@"', nested(depth)));
+    await fc.assert(fc.asyncProperty(fc.integer({ min: 31, max: 100_000 }), fc.integer({ min: 17, max: 28 }), fc.boolean(), async (deep, shallow, besideTheEvents) => {
+      const inst = newInstallation();
+      const events: any[] = mixedEvents(inst, 3);
+      const batch: any = batchOf(inst, events);
+      // An event sits 2 levels down, and the member holding the value one more.
+      if (besideTheEvents) { batch.extra = '@NESTED@'; } else { events[1].data.extra = '@NESTED@'; }
+      const refused = await post(withValue(batch, besideTheEvents ? deep + 1 : deep - 2));
+      expect([refused.status, refused.json().code, refused.json().detail]).toEqual([400, 'invalid_json', expect.stringMatching(/deeper than 32/)]);
+
+      const fine: any = batchOf(inst, mixedEvents(inst, 3));
+      fine.events[1].data.extra = '@NESTED@';
+      const answer = await post(withValue(fine, shallow - 2));
+      expect(answer.status).toBe(200);
+      expect(answer.json().rejected.map((r: { index: number; code: string }) => [r.index, r.code])).toEqual([[1, 'too_deep']]);
+      expect(answer.json().accepted).toBe(2);
+    }), { numRuns: 12 });
+  });
+
   it('answers mutated valid batches with 200, 400, 403 or 413, and stores only valid events, verbatim', async () => {
     await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 8 }), fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.boolean(), async (n, mutations, gzip) => {
       const inst = newInstallation();

@@ -7,7 +7,7 @@ import { dailyRollup } from '../src/analytics/summarise';
 import { nearestRank, statsOf } from '../../protocol/stats';
 import { checkMediaType } from '../src/http/media-type';
 import { depthUpTo } from '../src/http/nesting';
-import { parseJsonBody } from '../src/http/parse-json';
+import { parseJsonBody, refuseIfTooDeep } from '../src/http/parse-json';
 import { ProblemError } from '../src/http/problem';
 import { checkBatch } from '../src/ingest/check-batch';
 import { checkEvents } from '../src/ingest/check-events';
@@ -41,7 +41,7 @@ describe('media type', () => {
 
 describe('JSON body', () => {
   it('parses UTF-8 JSON, astral characters and escaped surrogate pairs included', () => {
-    expect(parseJsonBody(Buffer.from('{"a":"😀","b":"\\ud83d\\ude00"}'))).toEqual({ value: { a: '😀', b: '😀' }, depth: 1 });
+    expect(parseJsonBody(Buffer.from('{"a":"😀","b":"\\ud83d\\ude00"}'))).toEqual({ a: '😀', b: '😀' });
   });
   it.each([
     ['', /empty/],
@@ -49,15 +49,18 @@ describe('JSON body', () => {
     ['\uFEFF{}', /not valid JSON/],
     ['{"a":"\\udc00"}', /lone UTF-16 surrogate/],
     ['{"\\ud800x":1}', /at \/\\ud800x|lone/],
-    [`${'['.repeat(33)}${']'.repeat(33)}`, /deeper than 32/],
+    // Step 4 names the depth before lone surrogates.
+    [`${'['.repeat(33)}"\\udc00"${']'.repeat(33)}`, /deeper than 32/],
   ])('refuses %j with 400 invalid_json', (text, detail) => {
     expect(problemOf(() => parseJsonBody(Buffer.from(text)))).toMatchObject({ status: 400, code: 'invalid_json', detail: expect.stringMatching(detail) });
   });
   it('refuses bytes that are not UTF-8', () => {
     expect(problemOf(() => parseJsonBody(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d])))).toMatchObject({ code: 'invalid_json', detail: expect.stringMatching(/not valid UTF-8/) });
   });
-  it('takes 32 levels', () => {
-    expect(parseJsonBody(Buffer.from(`${'['.repeat(32)}${']'.repeat(32)}`)).depth).toBe(32);
+  it('leaves the depth to refuseIfTooDeep, which takes 32 levels and refuses 33 with 400 invalid_json', () => {
+    const body = (n: number) => parseJsonBody(Buffer.from(`${'['.repeat(n)}${']'.repeat(n)}`));
+    expect(() => refuseIfTooDeep(body(32))).not.toThrow();
+    expect(problemOf(() => refuseIfTooDeep(body(33)))).toMatchObject({ status: 400, code: 'invalid_json', detail: expect.stringMatching(/deeper than 32/) });
   });
 });
 
@@ -73,6 +76,10 @@ describe('batch', () => {
   it('refuses more than 500 events with 413 too_many_events', () => {
     const events = Array.from({ length: 501 }, () => usageEvent(inst));
     expect(problemOf(() => checkBatch({ ...valid, events }))).toMatchObject({ status: 413, code: 'too_many_events', detail: expect.stringMatching(/501 events; the limit is 500/) });
+  });
+  it('refuses a batch that is not valid and too deep for its depth, which step 4 checks first', () => {
+    const deep = JSON.parse(`${'['.repeat(40)}${']'.repeat(40)}`);
+    expect(problemOf(() => checkBatch({ ...valid, extra: deep }))).toMatchObject({ status: 400, code: 'invalid_json', detail: expect.stringMatching(/deeper than 32/) });
   });
   it('refuses anything else with 400 invalid_batch and the places', () => {
     try { checkBatch({ ...valid, sentAt: 'now', extra: 1 }); } catch (error) {
@@ -97,7 +104,7 @@ describe('events, in the order of PROTOCOL.md §4 step 7', () => {
   const noId = (() => { const e = usageEvent(inst) as any; e.id = 'not-an-id'; return e; })();
 
   it('gives each event the first failing check, keeps the order, and counts repeated ids', () => {
-    const verdicts = checkEvents(batchOf(inst, [bigButDeep, deepAndUnknown, foreign, ok, ok, noId]), 23);
+    const verdicts = checkEvents(batchOf(inst, [bigButDeep, deepAndUnknown, foreign, ok, ok, noId]));
     expect(verdicts.rejected.map((r) => [r.index, r.code, r.eventId !== undefined])).toEqual([
       [0, 'event_too_large', true], [1, 'too_deep', true], [2, 'installation_mismatch', true], [5, 'invalid_event', false],
     ]);
@@ -114,13 +121,14 @@ describe('nesting depth', () => {
     expect(depthUpTo(JSON.parse('{"__proto__":{"a":{}}}'), 10)).toBe(3);
   });
 
-  it('lets checkEvents skip walking events in a body too shallow to hold a deep one', () => {
+  it('finds an event too deep when it fails validation, before the schema\'s own reasons', () => {
     const inst = newInstallation();
     const deep = usageEvent(inst) as any;
     deep.data.deep = JSON.parse(`${'['.repeat(20)}${']'.repeat(20)}`);
-    expect(checkEvents(batchOf(inst, [deep]), 25).rejected[0]?.code).toBe('too_deep');
-    // With a (wrongly) shallow body depth the walk is skipped, and the schema refuses the member instead.
-    expect(checkEvents(batchOf(inst, [deep]), 18).rejected[0]?.code).toBe('unknown_field');
+    expect(checkEvents(batchOf(inst, [deep])).rejected[0]?.code).toBe('too_deep');
+    const deepEnough = usageEvent(inst) as any;
+    deepEnough.data.deep = JSON.parse(`${'['.repeat(14)}${']'.repeat(14)}`);
+    expect(checkEvents(batchOf(inst, [deepEnough])).rejected[0]?.code).toBe('unknown_field');
   });
 });
 

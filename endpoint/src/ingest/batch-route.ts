@@ -36,9 +36,9 @@ export function batchHandler(deps: BatchDeps) {
       const encoding = checkMediaType(request.headers['content-type'], request.headers['content-encoding']);
       const bytes = await readBody(request.raw, encoding, deps.limits);
       const body = parseJsonBody(bytes);
-      const batch = checkBatch(body.value);
+      const batch = checkBatch(body);
       await deps.rateLimits.byInstallation(request, batch.installationId);
-      const verdicts = checkEvents(batch, body.depth);
+      const verdicts = checkEvents(batch);
       const times = deliveryTimes(receivedAt, header(request, 'candor-sent-at'), batch.sentAt);
       const outcome = await deps.storage.ingest({
         installationId: batch.installationId,

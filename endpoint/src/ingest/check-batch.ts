@@ -1,15 +1,18 @@
 // Step 5 of PROTOCOL.md §4: the batch's own fields, against batch.schema.json (the generated validator).
-// The events are only checked to be objects here; each is checked on its own in step 7.
+// The events are only checked to be objects here; each is checked on its own in step 7. A batch that
+// fails is first held to step 4's depth limit, which comes before it (parse-json.ts).
 import validateBatch from '../../../generated/validators/batch.cjs';
 import type { Batch } from '../../../generated/types';
 import { MAX_EVENTS_PER_BATCH } from '../../../protocol/limits';
 import { toFieldErrors } from '../../../protocol/validation-errors';
+import { refuseIfTooDeep } from '../http/parse-json';
 import { ProblemError } from '../http/problem';
 
 const VERSION = /^([0-9]+)\.[0-9]+$/;
 
 export function checkBatch(body: unknown): Batch {
   if (validateBatch(body)) { return body; }
+  refuseIfTooDeep(body);
   const errors = validateBatch.errors ?? [];
   const version = (body as { specVersion?: unknown } | null)?.specVersion;
   const major = typeof version === 'string' ? VERSION.exec(version)?.[1] : undefined;

@@ -1,11 +1,15 @@
 // Step 7 of PROTOCOL.md §4: each event on its own, in order; the first failing check is its reason.
 // What passes is a candidate for storage; an id seen earlier in the batch is a duplicate already.
+// Depths are measured only once an event fails validation: an event the schema accepts is never deeper
+// than the limits (test/spec/nesting-bound.test.ts), so valid batches are never walked for them. Then
+// the whole body is held to step 4's limit first (the batch object is the body), and the event to 7.2's.
 import validateEvent from '../../../generated/validators/event.cjs';
 import type { Batch, CandorEvent, Rejection } from '../../../generated/types';
 import envelope from '../../../schemas/event/envelope.schema.json';
 import { MAX_EVENT_BYTES, MAX_EVENT_DEPTH } from '../../../protocol/limits';
 import { refusalCode, toFieldErrors } from '../../../protocol/validation-errors';
 import { depthUpTo } from '../http/nesting';
+import { refuseIfTooDeep } from '../http/parse-json';
 
 const UUIDV7 = new RegExp(envelope.$defs.uuidv7.pattern);
 
@@ -23,16 +27,12 @@ export interface EventVerdicts {
   repeats: number;
 }
 
-/**
- * `bodyDepth` is the depth of the whole body: an event sits 2 levels down (body, events), so when the body
- * is no deeper than 16 + 2 no event can be too deep, and the events are not walked again.
- */
-export function checkEvents(batch: Batch, bodyDepth = Number.POSITIVE_INFINITY): EventVerdicts {
-  const mayBeTooDeep = bodyDepth > MAX_EVENT_DEPTH + 2;
+export function checkEvents(batch: Batch): EventVerdicts {
   const candidates: Candidate[] = [];
   const rejected: Rejection[] = [];
   const seen = new Set<string>();
   let repeats = 0;
+  let bodyChecked = false;
   batch.events.forEach((value: unknown, index) => {
     const at = `/events/${index}`;
     const id = (value as { id?: unknown }).id;
@@ -41,18 +41,22 @@ export function checkEvents(batch: Batch, bodyDepth = Number.POSITIVE_INFINITY):
       if (typeof id === 'string' && UUIDV7.test(id)) { r.eventId = id; }
       rejected.push(r);
     };
+    // Validation first (it never recurses deeper than the schema): an invalid event may hide a value too
+    // deep for the body, which step 4 refuses as a whole, and for JSON.stringify, which recurses.
+    const valid = validateEvent(value);
+    const errors = valid ? [] : validateEvent.errors ?? [];
+    if (!valid && !bodyChecked) { refuseIfTooDeep(batch); bodyChecked = true; }
     const json = JSON.stringify(value);
     const bytes = Buffer.byteLength(json, 'utf8');
     if (bytes > MAX_EVENT_BYTES) {
       reject('event_too_large', [{ pointer: at, message: `is ${bytes} bytes as compact JSON; the limit is ${MAX_EVENT_BYTES}` }]);
       return;
     }
-    if (mayBeTooDeep && depthUpTo(value, MAX_EVENT_DEPTH) > MAX_EVENT_DEPTH) {
-      reject('too_deep', [{ pointer: at, message: `nests more than ${MAX_EVENT_DEPTH} levels deep (the event object is level 1)` }]);
-      return;
-    }
-    if (!validateEvent(value)) {
-      const errors = validateEvent.errors ?? [];
+    if (!valid) {
+      if (depthUpTo(value, MAX_EVENT_DEPTH) > MAX_EVENT_DEPTH) {
+        reject('too_deep', [{ pointer: at, message: `nests more than ${MAX_EVENT_DEPTH} levels deep (the event object is level 1)` }]);
+        return;
+      }
       reject(refusalCode(value, errors), toFieldErrors(errors, at) as Rejection['errors']);
       return;
     }
