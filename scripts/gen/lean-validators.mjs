@@ -16,6 +16,7 @@ import { createAjv } from './ajv.mjs';
 import { loadSchemas } from './schemas.mjs';
 import { typeName } from './validators.mjs';
 import { LEAN_VALIDATORS } from '../validator-sources.mjs';
+import { withStringLength } from './string-length.mjs';
 
 export { LEAN_VALIDATORS };
 
@@ -83,7 +84,7 @@ export function generateLeanValidators() {
     const entry = entries.find((e) => e.stem === stem);
     if (!entry) { throw new Error(`no schema with stem ${stem}`); }
     const ajv = createAjv({ standalone: true, lean: true });
-    const code = leanCode(standaloneCode.default(ajv, ajv.getSchema(entry.id)));
+    const code = withStringLength(leanCode(standaloneCode.default(ajv, ajv.getSchema(entry.id))));
     const type = typeName(entry.schema.title);
     files.set(`lean-validators/${stem}.cjs`, `${BANNER}\n${code}`);
     files.set(`lean-validators/${stem}.d.cts`, [
