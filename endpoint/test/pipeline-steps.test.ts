@@ -109,8 +109,25 @@ describe('events, in the order of PROTOCOL.md §4 step 7', () => {
       [0, 'event_too_large', true], [1, 'too_deep', true], [2, 'installation_mismatch', true], [5, 'invalid_event', false],
     ]);
     expect(verdicts.candidates.map((c) => c.index)).toEqual([3]);
-    expect(verdicts.repeats).toBe(1);
+    expect(verdicts.duplicates).toBe(1);
     expect(verdicts.candidates[0]!.json).toBe(JSON.stringify(ok));
+  });
+});
+
+describe('events the storage already holds', () => {
+  const inst = newInstallation();
+  const stored = usageEvent(inst, 0);
+  const storedAgainLarger = (() => { const e = structuredClone(usageEvent(inst, 1)) as any; e.data.properties = Object.fromEntries(Array.from({ length: 40 }, (_, k) => [`p${k}`, 'x'.repeat(1000)])); return e; })();
+  const storedButInvalid = (() => { const e = usageEvent(inst, 2) as any; e.data.unknown = 1; return e; })();
+  const fresh = usageEvent(inst, 3);
+
+  it('are duplicates, found without serialising them; a copy over the size limit or invalid is still refused for that', () => {
+    const ids = new Set([stored.id, storedAgainLarger.id, storedButInvalid.id]);
+    const verdicts = checkEvents(batchOf(inst, [stored, storedAgainLarger, storedButInvalid, fresh]), ids);
+    expect(verdicts.duplicates).toBe(1);
+    expect(verdicts.rejected.map((r) => [r.index, r.code])).toEqual([[1, 'event_too_large'], [2, 'unknown_field']]);
+    expect(verdicts.rejected[0]!.errors[0]!.message).toMatch(/^is \d+ bytes as compact JSON/);
+    expect(verdicts.candidates.map((c) => [c.index, c.json])).toEqual([[3, JSON.stringify(fresh)]]);
   });
 });
 

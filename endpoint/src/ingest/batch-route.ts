@@ -1,14 +1,15 @@
 // POST /v1/batch: the pipeline of PROTOCOL.md §4, one small step per module, in the protocol's order.
 // Token and address rate limit ran before this handler (route hooks); here: media type → body → JSON →
-// batch → installation rate limit → each event → enrich → store (ownership checked in the same
-// transaction) → answer. Nothing is stored unless everything before the store passed.
+// batch → installation rate limit → what the storage already holds (owner, events; where that read is
+// cheap) → each event → enrich → store (ownership checked again in the same transaction) → answer.
+// Nothing is stored unless everything before the store passed.
 import { hash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IngestResponse } from '../../../generated/types';
 import { SPEC_VERSION } from '../../../protocol/limits';
 import type { Admission } from '../http/admission';
 import { checkMediaType } from '../http/media-type';
-import { parseJsonBody } from '../http/parse-json';
+import { parseJsonBody, refuseIfTooDeep } from '../http/parse-json';
 import { ProblemError } from '../http/problem';
 import type { RateLimits } from '../http/rate-limits';
 import { type BodyLimits, readBody } from '../http/read-body';
@@ -19,6 +20,7 @@ import { checkEvents } from './check-events';
 import { isoTime } from '../calendar';
 import { deliveryTimes } from './delivery-times';
 import { enrich } from './enrich';
+import { sameHash } from '../storage/same-hash';
 
 export interface BatchDeps {
   storage: Storage;
@@ -38,20 +40,28 @@ export function batchHandler(deps: BatchDeps) {
       const body = parseJsonBody(bytes);
       const batch = checkBatch(body);
       await deps.rateLimits.byInstallation(request, batch.installationId);
-      const verdicts = checkEvents(batch);
-      const times = deliveryTimes(receivedAt, header(request, 'candor-sent-at'), batch.sentAt);
-      const outcome = await deps.storage.ingest({
-        installationId: batch.installationId,
-        ownerKeyHash: batch.ownerKeyHash,
-        receivedAt,
-        events: enrich(verdicts.candidates, times),
-      });
-      if (outcome.kind === 'forbidden') {
-        throw new ProblemError(403, 'forbidden',
-          'This installation is held with another ownerKeyHash; nothing was stored. A client that lost its owner secret must make a new installation id.');
+      const holding = await deps.storage.holding?.(batch.installationId, eventIds(batch));
+      if (holding?.ownerKeyHash !== undefined && !sameHash(holding.ownerKeyHash, batch.ownerKeyHash)) {
+        // Step 4 comes before step 6, and its depth is otherwise measured only once an event fails (check-events.ts).
+        refuseIfTooDeep(body);
+        throw forbidden();
       }
-      const accepted = outcome.accepted;
-      const duplicates = verdicts.repeats + verdicts.candidates.length - accepted;
+      const verdicts = checkEvents(batch, holding?.stored);
+      let accepted = 0;
+      // Nothing new for a known owner (a batch sent again): nothing to write. Otherwise the write checks the
+      // owner again, in its transaction, and records a new one.
+      if (verdicts.candidates.length > 0 || holding?.ownerKeyHash === undefined) {
+        const times = deliveryTimes(receivedAt, header(request, 'candor-sent-at'), batch.sentAt);
+        const outcome = await deps.storage.ingest({
+          installationId: batch.installationId,
+          ownerKeyHash: batch.ownerKeyHash,
+          receivedAt,
+          events: enrich(verdicts.candidates, times),
+        });
+        if (outcome.kind === 'forbidden') { throw forbidden(); }
+        accepted = outcome.accepted;
+      }
+      const duplicates = verdicts.duplicates + verdicts.candidates.length - accepted;
       // Each series starts at 0 (metrics.ts), so adding 0 would change nothing; prom-client hashes the labels on every call.
       if (accepted > 0) { deps.metrics.events.inc({ outcome: 'accepted' }, accepted); }
       if (duplicates > 0) { deps.metrics.events.inc({ outcome: 'duplicate' }, duplicates); }
@@ -70,6 +80,21 @@ export function batchHandler(deps: BatchDeps) {
       deps.admission.leave();
     }
   };
+}
+
+function forbidden(): ProblemError {
+  return new ProblemError(403, 'forbidden',
+    'This installation is held with another ownerKeyHash; nothing was stored. A client that lost its owner secret must make a new installation id.');
+}
+
+/** The ids the events give, as far as they are strings (the events are not checked yet). */
+function eventIds(batch: { events: unknown[] }): string[] {
+  const ids: string[] = [];
+  for (const event of batch.events) {
+    const id = (event as { id?: unknown }).id;
+    if (typeof id === 'string' && id.length <= 64) { ids.push(id); }
+  }
+  return ids;
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {

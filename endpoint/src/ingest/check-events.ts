@@ -10,6 +10,7 @@ import { MAX_EVENT_BYTES, MAX_EVENT_DEPTH } from '../../../protocol/limits';
 import { refusalCode, toFieldErrors } from '../../../protocol/validation-errors';
 import { depthUpTo } from '../http/nesting';
 import { refuseIfTooDeep } from '../http/parse-json';
+import { jsonBytesAtMost } from '../../../protocol/json-size';
 
 const UUIDV7 = new RegExp(envelope.$defs.uuidv7.pattern);
 
@@ -23,15 +24,16 @@ export interface Candidate {
 export interface EventVerdicts {
   candidates: Candidate[];
   rejected: Rejection[];
-  /** Events whose id an earlier event of this batch already had. */
-  repeats: number;
+  /** Events found duplicates before storing: an earlier event of this batch had the id, or it is in `stored`. */
+  duplicates: number;
 }
 
-export function checkEvents(batch: Batch): EventVerdicts {
+/** `stored`: ids the storage holds for the batch's installation, when it was asked (Storage.holding). */
+export function checkEvents(batch: Batch, stored?: ReadonlySet<string>): EventVerdicts {
   const candidates: Candidate[] = [];
   const rejected: Rejection[] = [];
   const seen = new Set<string>();
-  let repeats = 0;
+  let duplicates = 0;
   let bodyChecked = false;
   batch.events.forEach((value: unknown, index) => {
     const at = `/events/${index}`;
@@ -46,8 +48,15 @@ export function checkEvents(batch: Batch): EventVerdicts {
     const valid = validateEvent(value);
     const errors = valid ? [] : validateEvent.errors ?? [];
     if (!valid && !bodyChecked) { refuseIfTooDeep(batch); bodyChecked = true; }
-    const json = JSON.stringify(value);
-    const bytes = Buffer.byteLength(json, 'utf8');
+    // An event already stored is not stored again: its size (7.1 comes before 7.5) from a bound, without
+    // serialising it, unless the bound says it may be over.
+    const known = valid && stored !== undefined && value.installationId === batch.installationId && stored.has(value.id);
+    let json: string | undefined;
+    let bytes = known ? jsonBytesAtMost(value, MAX_EVENT_BYTES) : Number.POSITIVE_INFINITY;
+    if (bytes > MAX_EVENT_BYTES) {
+      json = JSON.stringify(value);
+      bytes = Buffer.byteLength(json, 'utf8');
+    }
     if (bytes > MAX_EVENT_BYTES) {
       reject('event_too_large', [{ pointer: at, message: `is ${bytes} bytes as compact JSON; the limit is ${MAX_EVENT_BYTES}` }]);
       return;
@@ -64,9 +73,10 @@ export function checkEvents(batch: Batch): EventVerdicts {
       reject('installation_mismatch', [{ pointer: `${at}/installationId`, message: `must be the batch's installationId, ${batch.installationId}` }]);
       return;
     }
-    if (seen.has(value.id)) { repeats++; return; }
+    if (known || seen.has(value.id)) { duplicates++; return; }
     seen.add(value.id);
-    candidates.push({ index, event: value, json });
+    // Not known, so serialised above.
+    candidates.push({ index, event: value, json: json! });
   });
-  return { candidates, rejected, repeats };
+  return { candidates, rejected, duplicates };
 }

@@ -31,6 +31,14 @@ export interface IngestInput {
  */
 export type IngestOutcome = { kind: 'forbidden' } | { kind: 'stored'; accepted: number };
 
+/** What a storage already holds for one installation, read before a batch is checked (Storage.holding). */
+export interface Holding {
+  /** The installation's owner key hash, or undefined if it holds nothing for it. */
+  ownerKeyHash: string | undefined;
+  /** Those of the asked event ids that are stored for it. */
+  stored: ReadonlySet<string>;
+}
+
 export interface ExportRow {
   eventId: string;
   json: string;
@@ -81,6 +89,13 @@ export interface Storage {
   ingest(input: IngestInput): Promise<IngestOutcome>;
   /** The owner key hash held for the installation, or undefined if it holds nothing for it. */
   ownerKeyHash(installationId: string): Promise<string | undefined>;
+  /**
+   * Optional: the owner key hash and which of `eventIds` are stored, read without a write transaction.
+   * Where a read is nearly free (SQLite, in the process) the batch route asks before checking the events,
+   * so that events sent again are found duplicates without being serialised or written, and a batch sent
+   * again costs no write at all. PostgreSQL leaves it out: there it would cost a round trip on every batch.
+   */
+  holding?(installationId: string, eventIds: readonly string[]): Promise<Holding>;
   /** Up to `limit` events of the installation with ids after `afterEventId`, by id. */
   exportPage(installationId: string, afterEventId: string | undefined, limit: number): Promise<ExportRow[]>;
   /**

@@ -11,7 +11,7 @@ import type { Milestones } from '../builtin/milestones';
 import { stackFrames } from '../builtin/stack-frames';
 import type { Clock } from '../clock';
 import type { CallerLimiter } from './caller-limits';
-import { jsonBytesAtMost } from './json-size';
+import { jsonBytesAtMost } from '../../../protocol/json-size';
 
 export interface UsageFields { readonly properties?: Record<string, PropertyValue>; readonly measurements?: Record<string, number> }
 export interface PerformanceFields { readonly properties?: Record<string, PropertyValue> }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { dayOf, dayRange } from '../../calendar';
 import { sameHash } from '../same-hash';
 import {
-  type DayAccumulator, DatabaseUnavailableError, type DeleteOutcome, type ExportRow, type IngestInput, type IngestOutcome,
+  type DayAccumulator, DatabaseUnavailableError, type DeleteOutcome, type ExportRow, type Holding, type IngestInput, type IngestOutcome,
   type RollupQuery, type RollupRow, type Storage,
 } from '../storage';
 import { type Checkpointer, startCheckpointer } from './checkpointer';
@@ -73,6 +73,8 @@ class SqliteStorage implements Storage {
   ) {
     this.s = {
       owner: db.prepare<[string], { owner_key_hash: string }>('SELECT owner_key_hash FROM installations WHERE installation_id = ?'),
+      // One statement for a whole batch's ids (a JSON array): one probe of the primary key each, in SQLite.
+      storedIds: db.prepare<[string, string], string>('SELECT event_id FROM events WHERE installation_id = ? AND event_id IN (SELECT value FROM json_each(?))').pluck(),
       addOwner: db.prepare('INSERT INTO installations (installation_id, owner_key_hash, first_seen_at) VALUES (?, ?, ?)'),
       addEvent: db.prepare(`INSERT OR IGNORE INTO events (installation_id, event_id, received_at, sent_at, corrected_at, event)
         VALUES (?, ?, ?, ?, ?, ?)`),
@@ -128,6 +130,15 @@ class SqliteStorage implements Storage {
 
   async ownerKeyHash(installationId: string): Promise<string | undefined> {
     return this.run(() => this.s.owner.get(installationId)?.owner_key_hash);
+  }
+
+  async holding(installationId: string, eventIds: readonly string[]): Promise<Holding> {
+    return this.run(() => {
+      const ownerKeyHash = this.s.owner.get(installationId)?.owner_key_hash;
+      // Events are stored only with their installation's owner, in the same transaction.
+      const stored = ownerKeyHash === undefined || eventIds.length === 0 ? new Set<string>() : new Set(this.s.storedIds.all(installationId, JSON.stringify(eventIds)));
+      return { ownerKeyHash, stored };
+    });
   }
 
   async exportPage(installationId: string, afterEventId: string | undefined, limit: number): Promise<ExportRow[]> {

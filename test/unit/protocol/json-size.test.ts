@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonBytesAtMost } from '../../../../extension/core/api/json-size';
+import { jsonBytesAtMost } from '../../../protocol/json-size';
 
 const exact = (v: unknown) => Buffer.byteLength(JSON.stringify(v) ?? '', 'utf8');
 // Strings of every kind of character: escapes, control characters, lone surrogates, astral ones.

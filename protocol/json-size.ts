@@ -1,6 +1,7 @@
-// An upper bound of an event's size as compact JSON (UTF-8 bytes), found without serialising it: the
-// per-caller size limit is checked on every event an extension sends, and nearly every event is far
-// below it, so the exact size (JSON.stringify) is computed only when the bound does not settle it.
+// An upper bound of an event's size as compact JSON (UTF-8 bytes), found without serialising it. The
+// extension checks the per-caller size limit on every event another extension sends, and the endpoint
+// checks the protocol's event size on every event it is sent again; nearly every event is far below the
+// limit, so the exact size (JSON.stringify) is computed only when the bound does not settle it.
 // Bounds: a string of n UTF-16 units is at most 6n + 2 bytes (each unit escaped as \uXXXX at worst),
 // a number at most 24 characters, true/false/null at most 5.
 const NUMBER_BYTES = 24;
