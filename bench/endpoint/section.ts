@@ -39,11 +39,11 @@ const medianP99 = (runs: Load[]) => median(runs.map((r) => r.p99));
 const pairedRatio = (subject: Load[], reference: Load[]) => median(subject.map((s, i) => s.rate / reference[i]!.rate));
 
 export async function run(options: Options): Promise<{ title: string; rows: Row[] }> {
-  const seconds = options.durationSeconds ?? (options.quick ? 3 : 15);
+  const seconds = options.durationSeconds ?? (options.quick ? 3 : 21);
   // Each figure is the median of several runs, alternating with its reference, and each ratio the median
   // of the ratios of neighbouring runs: the machine's other work drifts over minutes, and pairing the
   // runs cancels most of that drift.
-  const rounds = options.quick ? 3 : 5;
+  const rounds = options.quick ? 3 : 7;
   const slice = Math.max(1, Math.round(seconds / rounds));
   // A p99 needs samples: at a few hundred requests/s, 5 s give over a thousand per run.
   const latencySlice = Math.max(slice, options.quick ? 3 : 5);
@@ -66,7 +66,10 @@ export async function run(options: Options): Promise<{ title: string; rows: Row[
     log(`${name}: ${Math.round(r.rate)} requests/s due at ${rate}/s, p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms (p99 from send ${r.p99FromSend} ms; generator late by ${r.sendLagP99} ms at p99)`);
     return { rate: r.rate, p50: r.p50, p99: r.p99 };
   };
-  const warm = async (server: Server, route: string, headers: Record<string, string>) => { await load(server.url, route, freshBatch, 1, headers); };
+  // Long enough for V8 to have optimised the hot paths of both sides: after 1 s, the first measured run of
+  // a server was still 10–20% slower than its later ones.
+  const warmSeconds = options.quick ? 1 : 3;
+  const warm = async (server: Server, route: string, headers: Record<string, string>) => { await load(server.url, route, freshBatch, warmSeconds, headers); };
   try {
     // HTTP layer.
     await withServers([startBare(servers.bare, 'parse'), startBare(servers.httpLayer, '--database', `sqlite:${path.join(scratch, 'noop.db')}`, '--ingest-token', TOKEN, ...ENDPOINT_FLAGS)], async ([bare, noop]) => {

@@ -91,16 +91,16 @@ export async function startPostgresCluster(options = {}) {
   ].join(' ');
   asOwner('pg_ctl', ['-D', data, '-l', path.join(dir, 'server.log'), '-o', settings, '-w', '-t', '60', 'start']);
   let stopped = false;
-  return {
-    url: `postgres://${SUPERUSER}@127.0.0.1:${port}/postgres`,
-    port,
-    dataDir: data,
-    stop() {
-      if (stopped) { return; }
-      stopped = true;
-      try { asOwner('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']); } finally { rmSync(dir, { recursive: true, force: true }); }
-    },
+  const stop = () => {
+    if (stopped) { return; }
+    stopped = true;
+    process.off('exit', stop);
+    try { asOwner('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']); } finally { rmSync(dir, { recursive: true, force: true }); }
   };
+  // pg_ctl starts the server detached: a process that ends without calling stop() (an uncaught error, an
+  // EPIPE when its output is cut short) would leave it running, with its folder, until the machine stops.
+  process.on('exit', stop);
+  return { url: `postgres://${SUPERUSER}@127.0.0.1:${port}/postgres`, port, dataDir: data, stop };
 }
 
 /** A URL for a new, empty database on the cluster at `serverUrl` (each test suite gets its own). */
