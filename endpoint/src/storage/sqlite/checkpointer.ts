@@ -114,7 +114,8 @@ export interface CheckpointerOptions {
 }
 
 export function startCheckpointer(file: string, options: CheckpointerOptions): Checkpointer {
-  const { intervalMs = 250, walLimitBytes = WAL_RESTART_BYTES } = options;
+  const intervalMs = options.intervalMs ?? 250;
+  const walLimitBytes = options.walLimitBytes ?? WAL_RESTART_BYTES;
   const driver = createRequire(__filename).resolve('better-sqlite3');
   const worker = new Worker(WORKER, { eval: true, workerData: { file, driver, intervalMs, walLimitBytes, syncFd: options.syncFd } });
   let stopping = false;

@@ -20,6 +20,8 @@ import { MIGRATIONS } from './migrations';
 export interface SqliteOptions {
   /** How long a write waits for the lock before it is answered 503 (retry later). */
   lockTimeoutMs?: number;
+  /** The WAL's size beyond which it is started over (checkpointer.ts); the tests use a small one. */
+  walLimitBytes?: number;
 }
 
 export function openSqliteStorage(file: string, options: SqliteOptions = {}): Storage {
@@ -42,6 +44,7 @@ export function openSqliteStorage(file: string, options: SqliteOptions = {}): St
     hold: () => lock.hold(),
     release: () => lock.release(),
     syncFd,
+    walLimitBytes: options.walLimitBytes,
   });
   return new SqliteStorage(db, { checkpointer, syncFd }, lock);
 }
