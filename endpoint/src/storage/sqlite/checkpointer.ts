@@ -118,13 +118,13 @@ export function startCheckpointer(file: string, options: CheckpointerOptions): C
   const walLimitBytes = options.walLimitBytes ?? WAL_RESTART_BYTES;
   const driver = createRequire(__filename).resolve('better-sqlite3');
   const worker = new Worker(WORKER, { eval: true, workerData: { file, driver, intervalMs, walLimitBytes, syncFd: options.syncFd } });
-  let stopping = false;
+  let stopping: Promise<void> | undefined;
   let stopped = () => {};
   let holding = false;
   const release = () => { if (holding) { holding = false; options.release?.(); } };
   const failed = () => {
     release();
-    if (!stopping) { options.onFailure(); }
+    if (stopping === undefined) { options.onFailure(); }
   };
   worker.on('error', failed);
   worker.on('exit', failed);
@@ -145,15 +145,18 @@ export function startCheckpointer(file: string, options: CheckpointerOptions): C
   });
   worker.unref();
   return {
-    stop: () => new Promise<void>((resolve) => {
-      stopping = true;
-      // Keeps the process alive until the worker has truncated the WAL and closed its connection.
-      worker.ref();
-      // A hold the worker asked for just before it read 'stop' is never followed by its RESTART.
-      const done = () => { release(); resolve(); };
-      stopped = () => { void worker.terminate().then(done); };
-      worker.once('exit', done);
-      worker.postMessage('stop');
-    }),
+    // Once: a second stop() (a storage closed twice) gets the first one's promise, not a wait for a worker that is gone.
+    stop: () => {
+      stopping ??= new Promise<void>((resolve) => {
+        // Keeps the process alive until the worker has truncated the WAL and closed its connection.
+        worker.ref();
+        // A hold the worker asked for just before it read 'stop' is never followed by its RESTART.
+        const done = () => { release(); resolve(); };
+        stopped = () => { void worker.terminate().then(done); };
+        worker.once('exit', done);
+        worker.postMessage('stop');
+      });
+      return stopping;
+    },
   };
 }
