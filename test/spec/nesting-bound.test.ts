@@ -5,20 +5,17 @@
 // fails, and that shortcut with it.
 import { describe, expect, it } from 'vitest';
 import { MAX_BODY_DEPTH, MAX_EVENT_DEPTH } from '../../protocol/limits';
+import { makeResolver } from '../../scripts/gen/fields.mjs';
 import { loadSchemas, resolveRef } from '../../scripts/gen/schemas.mjs';
 
 type Schema = Record<string, unknown> | boolean;
-const byId = new Map(loadSchemas().map((e) => [e.id, e.schema]));
-
-function resolve(ref: string, base: string): { schema: Schema; base: string } {
-  const uri = resolveRef(ref, base);
-  const [doc, fragment = ''] = uri.split('#');
-  let node: unknown = byId.get(doc!);
-  if (node === undefined) { throw new Error(`unknown schema ${doc}`); }
-  for (const token of fragment.split('/').slice(1)) { node = (node as Record<string, unknown>)[token.replace(/~1/g, '/').replace(/~0/g, '~')]; }
-  if (node === undefined) { throw new Error(`unresolved ${uri}`); }
-  return { schema: node as Schema, base: doc! };
-}
+const entries = loadSchemas();
+const byId = new Map(entries.map((e) => [e.id, e.schema]));
+const resolveSchema = makeResolver(entries);
+const resolve = (ref: string, base: string) => {
+  const { schema, baseId } = resolveSchema(ref, base);
+  return { schema: schema as Schema, base: baseId };
+};
 
 /**
  * An upper bound of the nesting depth (a scalar 0, `{}` or `[]` 1) of any instance valid against

@@ -87,7 +87,10 @@ function forbidden(): ProblemError {
     'This installation is held with another ownerKeyHash; nothing was stored. A client that lost its owner secret must make a new installation id.');
 }
 
-/** The ids the events give, as far as they are strings (the events are not checked yet). */
+/**
+ * The ids the events give, as far as they are strings short enough to be one (the events are not checked
+ * yet; an id is a 36-character UUIDv7, and anything far longer cannot be stored, so it is not looked up).
+ */
 function eventIds(batch: { events: unknown[] }): string[] {
   const ids: string[] = [];
   for (const event of batch.events) {
