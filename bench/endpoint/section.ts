@@ -101,13 +101,18 @@ export async function run(options: Options): Promise<{ title: string; rows: Row[
       rows.push(ratioRow('storing on SQLite', medianRate(stored) * EVENTS_PER_BATCH, 'events/s', 'bare validate + better-sqlite3 insert', medianRate(ref) * EVENTS_PER_BATCH, pairedRatio(stored, ref), 0.7));
 
       // Open-loop at a fixed rate (open-loop.ts): latency from each request's due time, so that neither a
-      // backlog nor bursts of the load generator hide in it.
-      const halfRate = Math.max(1, Math.round(medianRate(stored) / 2));
-      const [bareHalf, half] = await alternate([
-        latencyOf('bare SQLite insert at that rate', bare, '/', plain, halfRate),
-        latencyOf('endpoint on SQLite at half its rate', endpoint, '/v1/batch', withToken, halfRate),
+      // backlog nor bursts of the load generator hide in it. The target's rate is the issue's: half the
+      // storing rate it asks for (0.7× the bare pipeline), so that it does not move with the endpoint's own
+      // speed. Half of what the endpoint reached here is measured too, and printed beside it.
+      const requiredHalf = Math.max(1, Math.round((0.7 * medianRate(ref)) / 2));
+      const ownHalf = Math.max(1, Math.round(medianRate(stored) / 2));
+      const [bareHalf, half, own] = await alternate([
+        latencyOf('bare SQLite insert at half the required rate', bare, '/', plain, requiredHalf),
+        latencyOf('endpoint on SQLite at half the required rate', endpoint, '/v1/batch', withToken, requiredHalf),
+        latencyOf('endpoint on SQLite at half its own rate', endpoint, '/v1/batch', withToken, ownHalf),
       ], rounds);
-      rows.push({ figure: `p99 latency on SQLite at half its rate (${halfRate} requests/s, open-loop, from each request's due time)`, value: medianP99(half), unit: 'ms', reference: 'bare insert at the same rate', referenceValue: medianP99(bareHalf), target: '≤ 10 ms', pass: medianP99(half) <= 10 });
+      rows.push({ figure: `p99 latency on SQLite at half the required storing rate (0.7× bare / 2 = ${requiredHalf} requests/s, open-loop, from each request's due time)`, value: medianP99(half), unit: 'ms', reference: 'bare insert at the same rate', referenceValue: medianP99(bareHalf), target: '≤ 10 ms', pass: medianP99(half) <= 10 });
+      rows.push({ figure: `p99 latency on SQLite at half its own storing rate here (${ownHalf} requests/s)`, value: medianP99(own), unit: 'ms' });
 
       const pool = gzipPool(Math.ceil(medianRate(stored) * seconds * 2) + 200);
       let next = 0;

@@ -35,6 +35,7 @@ describe('settings', () => {
     [['serve'], /^unexpected argument serve/],
     [['--database', 'mysql://db/x'], /^--database "mysql:\/\/db\/x" must start with sqlite: .* or postgres:\/\//],
     [['--database', 'sqlite:'], /needs a file after sqlite:/],
+    [['--database', 'sqlite::memory:'], /in-memory database would lose every accepted event/],
     [['--ingest-token', 'short'], /^--ingest-token \(value hidden\) must be 16 to 512 characters/],
     [['--max-body-bytes', '1000'], /^--max-body-bytes "1000" must be between 512000/],
     [['--log-level', 'loud'], /must be one of fatal, error, warn, info, debug, trace, silent/],

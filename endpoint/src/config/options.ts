@@ -70,6 +70,7 @@ export function readDatabase(raw: string): DatabaseLocation {
   if (raw.startsWith('sqlite:')) {
     const path = raw.slice('sqlite:'.length);
     if (path.length === 0) { throw new Error('needs a file after sqlite:, e.g. sqlite:data/candor.db'); }
+    if (path === ':memory:') { throw new Error('needs a file after sqlite:, e.g. sqlite:data/candor.db: an in-memory database would lose every accepted event when the endpoint stops'); }
     return { kind: 'sqlite', path };
   }
   throw new Error('must start with sqlite: (a file, e.g. sqlite:data/candor.db) or postgres:// (a server)');

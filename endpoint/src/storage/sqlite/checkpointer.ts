@@ -8,9 +8,10 @@
 // only what was committed before it began: under a steady stream of batches, commits land while it
 // copies, so it never ends with everything copied, and the WAL grows by everything written (measured:
 // 20 MB/s at 224 batches/s, 570 MB in 8 s at 485). So once the WAL is larger than WAL_RESTART_BYTES, the
-// worker runs one RESTART checkpoint: the writer is held (lock-wait.ts, announced by 'hold', so that its
-// connection does not compete for the lock; the event loop goes on) while the rest is copied and the
-// database file synced, and the next commit starts the WAL over from its beginning.
+// worker runs one RESTART checkpoint: the endpoint's writers are held (announced by 'hold': the writer
+// thread finishes its commit and waits, writer.ts; the endpoint's own connection waits in lock-wait.ts;
+// neither competes for the lock, and the event loop goes on) while the rest is copied and the database
+// file synced, and the next commit starts the WAL over from its beginning.
 //
 // That sync is what the writer waits for. A PASSIVE checkpoint that does not reach the end of the WAL does
 // not sync the database file, so the pages it copies pile up unsynced, and the RESTART had to sync all of
@@ -106,8 +107,8 @@ export interface CheckpointerOptions {
    */
   syncFd?: number;
   onCheckpoint?(report: CheckpointReport): void;
-  /** The worker is about to take the write lock: the endpoint's connection should try no write until release(). */
-  hold?(): void;
+  /** The worker is about to take the write lock: the endpoint's connections should try no write until release(); it takes the lock once this resolves. */
+  hold?(): void | Promise<void>;
   release?(): void;
   intervalMs?: number;
   walLimitBytes?: number;
@@ -131,10 +132,9 @@ export function startCheckpointer(file: string, options: CheckpointerOptions): C
   worker.on('message', (message: unknown) => {
     if (message === 'hold') {
       // Between two messages no synchronous SQLite call of this thread is running: from here on, the
-      // endpoint's connection holds no lock until release.
+      // endpoint's connection holds no lock until release; the writer thread's, once hold() resolves.
       holding = true;
-      options.hold?.();
-      worker.postMessage('holding');
+      void Promise.resolve(options.hold?.()).then(() => { if (holding) { worker.postMessage('holding'); } });
     } else if (message === 'release') {
       release();
     } else if (message === 'stopped') {

@@ -1,20 +1,23 @@
 // Storage on an embedded SQLite file (better-sqlite3). WAL lets readers run beside the one writer;
 // synchronous=NORMAL makes a commit durable against a crash or kill of the process (the WAL is in the
 // operating system's hands once the transaction returns), though not against a power loss, which may
-// lose the last commits. Every write is one IMMEDIATE transaction; when the write lock is held elsewhere
-// (the checkpoint worker, another process on the same file) it waits in lock-wait.ts, off the event loop,
-// instead of failing. Checkpoints run in a worker thread (checkpointer.ts).
+// lose the last commits. Batches are committed in a thread of their own, several per transaction
+// (writer.ts); reads and the rare other writes (deletion, retention, roll-ups) run on the endpoint's own
+// connection, each write one IMMEDIATE transaction that, when the write lock is held elsewhere (the
+// writer thread, the checkpoint worker, another process on the same file), waits in lock-wait.ts, off the
+// event loop, instead of failing. Checkpoints run in a worker thread (checkpointer.ts).
 import Database from 'better-sqlite3';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { dayOf, dayRange } from '../../calendar';
-import { sameHash } from '../same-hash';
 import {
-  type DayAccumulator, DatabaseUnavailableError, type DeleteOutcome, type ExportRow, type Holding, type IngestInput, type IngestOutcome,
+  type DayAccumulator, type DeleteOutcome, type ExportRow, type Holding, type IngestInput, type IngestOutcome,
   type RollupQuery, type RollupRow, type Storage,
 } from '../storage';
 import { type Checkpointer, startCheckpointer } from './checkpointer';
-import { LockWait, isBusy } from './lock-wait';
+import { LockWait } from './lock-wait';
+import { asStorageError } from './storage-error';
+import { Writer } from './writer';
 import { MIGRATIONS } from './migrations';
 
 export interface SqliteOptions {
@@ -22,11 +25,15 @@ export interface SqliteOptions {
   lockTimeoutMs?: number;
   /** The WAL's size beyond which it is started over (checkpointer.ts); the tests use a small one. */
   walLimitBytes?: number;
+  /** After each commit of the writer thread: how many batches it held, and how long it took (ms). */
+  onCommit?(batches: number, ms: number): void;
 }
 
 export function openSqliteStorage(file: string, options: SqliteOptions = {}): Storage {
   const lockTimeoutMs = options.lockTimeoutMs ?? LOCK_TIMEOUT_MS;
-  if (file !== ':memory:') { mkdirSync(path.dirname(path.resolve(file)), { recursive: true }); }
+  // The writer thread opens the file by name: an in-memory database would be a second, empty one there.
+  if (file === ':memory:' || file === '') { throw new Error('SQLite storage needs a file, not an in-memory database'); }
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new Database(file);
   // While opening, SQLite itself waits for another process that holds the file (nothing is served yet).
   db.pragma(`busy_timeout = ${lockTimeoutMs}`);
@@ -36,17 +43,21 @@ export function openSqliteStorage(file: string, options: SqliteOptions = {}): St
   // From here on, waiting for the lock is LockWait's, off the event loop.
   db.pragma('busy_timeout = 0');
   const lock = new LockWait(lockTimeoutMs);
-  if (file === ':memory:') { return new SqliteStorage(db, undefined, lock); }
+  const writer = new Writer(file, { lockTimeoutMs, onCommit: options.onCommit });
   db.pragma('wal_autocheckpoint = 0');
   const syncFd = openSync(file, 'r');
   const checkpointer = startCheckpointer(file, {
-    onFailure: () => { if (db.open) { db.pragma('wal_autocheckpoint = 1000'); } },
-    hold: () => lock.hold(),
-    release: () => lock.release(),
+    onFailure: () => {
+      if (db.open) { db.pragma('wal_autocheckpoint = 1000'); }
+      writer.checkpointInCommits();
+    },
+    // Both connections of this process stop writing before the worker takes the lock.
+    hold: () => { lock.hold(); return writer.hold(); },
+    release: () => { lock.release(); writer.release(); },
     syncFd,
     walLimitBytes: options.walLimitBytes,
   });
-  return new SqliteStorage(db, { checkpointer, syncFd }, lock);
+  return new SqliteStorage(db, { checkpointer, syncFd }, lock, writer);
 }
 
 const LOCK_TIMEOUT_MS = 5000;
@@ -66,21 +77,18 @@ function migrate(db: Database.Database): void {
 class SqliteStorage implements Storage {
   readonly dialect = 'sqlite' as const;
   private readonly s;
-  private readonly ingestTx;
   private readonly deleteTx;
 
   constructor(
     private readonly db: Database.Database,
-    private readonly background: { checkpointer: Checkpointer; syncFd: number } | undefined,
+    private readonly background: { checkpointer: Checkpointer; syncFd: number },
     private readonly lock: LockWait,
+    private readonly writer: Writer,
   ) {
     this.s = {
       owner: db.prepare<[string], { owner_key_hash: string }>('SELECT owner_key_hash FROM installations WHERE installation_id = ?'),
       // One statement for a whole batch's ids (a JSON array): one probe of the primary key each, in SQLite.
       storedIds: db.prepare<[string, string], string>('SELECT event_id FROM events WHERE installation_id = ? AND event_id IN (SELECT value FROM json_each(?))').pluck(),
-      addOwner: db.prepare('INSERT INTO installations (installation_id, owner_key_hash, first_seen_at) VALUES (?, ?, ?)'),
-      addEvent: db.prepare(`INSERT OR IGNORE INTO events (installation_id, event_id, received_at, sent_at, corrected_at, event)
-        VALUES (?, ?, ?, ?, ?, ?)`),
       markDay: db.prepare('INSERT OR IGNORE INTO rollup_pending (day) VALUES (?)'),
       page: db.prepare<[string, string, number], { event_id: string; event: string; received_at: number; sent_at: number; corrected_at: number }>(
         `SELECT event_id, event, received_at, sent_at, corrected_at FROM events
@@ -97,24 +105,6 @@ class SqliteStorage implements Storage {
       saveRollup: db.prepare(`INSERT INTO daily_rollups (day, source, name, events, installations, measurements, computed_at)
         VALUES (?, ?, ?, ?, ?, ?, ?)`),
     };
-    this.ingestTx = db.transaction((input: IngestInput): IngestOutcome => {
-      const held = this.s.owner.get(input.installationId);
-      if (held === undefined) {
-        this.s.addOwner.run(input.installationId, input.ownerKeyHash, input.receivedAt);
-      } else if (!sameHash(held.owner_key_hash, input.ownerKeyHash)) {
-        return { kind: 'forbidden' };
-      }
-      let accepted = 0;
-      const days = new Set<string>();
-      for (const e of input.events) {
-        if (this.s.addEvent.run(input.installationId, e.eventId, e.receivedAt, e.sentAt, e.correctedAt, e.json).changes === 1) {
-          accepted++;
-          days.add(e.day);
-        }
-      }
-      for (const day of days) { this.s.markDay.run(day); }
-      return { kind: 'stored', accepted };
-    });
     this.deleteTx = db.transaction((installationId: string, proves: (held: string) => boolean): DeleteOutcome => {
       const held = this.s.owner.get(installationId);
       if (held === undefined) { return { kind: 'not_found' }; }
@@ -127,8 +117,8 @@ class SqliteStorage implements Storage {
     });
   }
 
-  async ingest(input: IngestInput): Promise<IngestOutcome> {
-    return this.run(() => this.ingestTx.immediate(input));
+  ingest(input: IngestInput): Promise<IngestOutcome> {
+    return this.writer.ingest(input);
   }
 
   async ownerKeyHash(installationId: string): Promise<string | undefined> {
@@ -210,21 +200,11 @@ class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
-    await this.background?.checkpointer.stop();
+    // Batches handed to the writer are committed before it stops: each is owed an answer.
+    await this.writer.stop();
+    await this.background.checkpointer.stop();
     if (this.db.open) { this.db.close(); }
     // Only now: closing a descriptor of the file earlier would drop the connections' locks on it.
-    if (this.background && this.background.syncFd >= 0) { closeSync(this.background.syncFd); this.background.syncFd = -1; }
+    if (this.background.syncFd >= 0) { closeSync(this.background.syncFd); this.background.syncFd = -1; }
   }
-}
-
-/** SQLITE_BUSY past the lock's timeout (another process holds the write lock) is "try again", not a fault. */
-function asStorageError(error: unknown): unknown {
-  const code = (error as { code?: string }).code ?? '';
-  if (isBusy(error) || code.startsWith('SQLITE_LOCKED') || code === 'SQLITE_IOERR' || code === 'SQLITE_FULL') {
-    return new DatabaseUnavailableError(`SQLite: ${code}`);
-  }
-  if (error instanceof TypeError && /database connection is not open/.test(error.message)) {
-    return new DatabaseUnavailableError('SQLite: the database is closed');
-  }
-  return error;
 }

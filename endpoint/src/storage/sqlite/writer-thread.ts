@@ -1,0 +1,155 @@
+// The body of the SQLite writer thread (writer.ts starts it). writer.ts hands the thread this function's
+// source, so the function uses nothing from outside its own body but `require` and globals; the types
+// below are erased.
+//
+// Batches are committed in groups: every batch that arrived while the last commit ran goes into the next
+// transaction, each batch with its own owner check and outcome. A commit that waits for the disk then
+// delays only the batches that came meanwhile, which it commits together, and the event loop of the
+// endpoint goes on parsing and checking the next ones.
+import type BetterSqlite3 from 'better-sqlite3';
+import type { IngestInput, IngestOutcome } from '../storage';
+
+export interface WriterData {
+  /** better-sqlite3's resolved path, so that the thread loads the same driver as the endpoint. */
+  driver: string;
+  file: string;
+  /** How long a group waits for the write lock (held by another process, or by a roll-up) before it fails busy. */
+  lockTimeoutMs: number;
+  /** At most this many batches per transaction, so that no commit grows without bound under a backlog. */
+  maxGroup: number;
+}
+
+export type ToWriter =
+  | { kind: 'ingest'; id: number; input: IngestInput }
+  /** Commit nothing until 'release' (the checkpoint worker needs the lock); answered 'held'. */
+  | { kind: 'hold' }
+  | { kind: 'release' }
+  /** The checkpoint worker failed: this connection checkpoints again itself, as SQLite does by default. */
+  | { kind: 'autocheckpoint' }
+  /** Commit what is queued, close the connection, answer 'stopped'. */
+  | { kind: 'stop' };
+
+export type WriterFailure = { code: string; message: string };
+
+export type FromWriter =
+  | { kind: 'committed'; ids: number[]; outcomes: IngestOutcome[]; ms: number }
+  | { kind: 'failed'; ids: number[]; failure: WriterFailure }
+  | { kind: 'held' }
+  | { kind: 'stopped' };
+
+export function writerThread(): void {
+  const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
+  const { timingSafeEqual } = require('node:crypto') as typeof import('node:crypto');
+  const Database = require((workerData as WriterData).driver) as typeof BetterSqlite3;
+  const data = workerData as WriterData;
+  const port = parentPort!;
+
+  const db = new Database(data.file);
+  // Per connection: the same durability as the endpoint's own connection (see sqlite-storage.ts), and no
+  // checkpoint inside a commit (the checkpoint worker does them). A held lock is waited for below, in
+  // steps of a millisecond: SQLite's own busy handler sleeps up to 100 ms at a time.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('wal_autocheckpoint = 0');
+  db.pragma('busy_timeout = 0');
+
+  const owner = db.prepare<[string], { owner_key_hash: string }>('SELECT owner_key_hash FROM installations WHERE installation_id = ?');
+  const addOwner = db.prepare('INSERT INTO installations (installation_id, owner_key_hash, first_seen_at) VALUES (?, ?, ?)');
+  const addEvent = db.prepare(`INSERT OR IGNORE INTO events (installation_id, event_id, received_at, sent_at, corrected_at, event)
+    VALUES (?, ?, ?, ?, ?, ?)`);
+  const markDay = db.prepare('INSERT OR IGNORE INTO rollup_pending (day) VALUES (?)');
+
+  // Constant time, as storage/same-hash.ts (which this thread cannot import).
+  const sameHash = (a: string, b: string) => {
+    const x = Buffer.from(a, 'utf8');
+    const y = Buffer.from(b, 'utf8');
+    return x.length === y.length && timingSafeEqual(x, y);
+  };
+  const ingestOne = (input: IngestInput): IngestOutcome => {
+    const held = owner.get(input.installationId);
+    if (held === undefined) {
+      addOwner.run(input.installationId, input.ownerKeyHash, input.receivedAt);
+    } else if (!sameHash(held.owner_key_hash, input.ownerKeyHash)) {
+      return { kind: 'forbidden' };
+    }
+    let accepted = 0;
+    const days = new Set<string>();
+    for (const e of input.events) {
+      if (addEvent.run(input.installationId, e.eventId, e.receivedAt, e.sentAt, e.correctedAt, e.json).changes === 1) {
+        accepted++;
+        days.add(e.day);
+      }
+    }
+    for (const day of days) { markDay.run(day); }
+    return { kind: 'stored', accepted };
+  };
+  const ingestGroup = db.transaction((inputs: IngestInput[]) => inputs.map(ingestOne));
+
+  const isBusy = (error: unknown) => String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY');
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const post = (message: FromWriter) => port.postMessage(message);
+
+  const queue: { id: number; input: IngestInput }[] = [];
+  let held = false;
+  let scheduled = false;
+  let stopping = false;
+
+  const commitNext = () => {
+    scheduled = false;
+    if (held || queue.length === 0) { return; }
+    const group = queue.splice(0, data.maxGroup);
+    const ids = group.map((m) => m.id);
+    const started = performance.now();
+    const deadline = Date.now() + data.lockTimeoutMs;
+    for (;;) {
+      try {
+        const outcomes = ingestGroup.immediate(group.map((m) => m.input));
+        post({ kind: 'committed', ids, outcomes, ms: performance.now() - started });
+        break;
+      } catch (error) {
+        if (isBusy(error) && Date.now() < deadline) { Atomics.wait(pause, 0, 0, 1); continue; }
+        const e = error as { code?: unknown; message?: unknown };
+        post({ kind: 'failed', ids, failure: { code: typeof e.code === 'string' ? e.code : 'ERROR', message: String(e.message ?? error) } });
+        break;
+      }
+    }
+    schedule();
+  };
+  // setImmediate runs after the messages that arrived meanwhile have been taken in: they join this group.
+  const schedule = () => {
+    if (scheduled || held || queue.length === 0) { return; }
+    scheduled = true;
+    setImmediate(commitNext);
+  };
+
+  port.on('message', (message: ToWriter) => {
+    switch (message.kind) {
+      case 'ingest':
+        queue.push({ id: message.id, input: message.input });
+        schedule();
+        break;
+      case 'hold':
+        // Between two messages no transaction of this thread is open.
+        held = true;
+        post({ kind: 'held' });
+        break;
+      case 'release':
+        held = false;
+        if (stopping) { stop(); } else { schedule(); }
+        break;
+      case 'autocheckpoint':
+        db.pragma('wal_autocheckpoint = 1000');
+        break;
+      case 'stop':
+        stopping = true;
+        if (!held) { stop(); }
+        break;
+    }
+  });
+
+  const stop = () => {
+    while (queue.length > 0) { commitNext(); }
+    db.close();
+    post({ kind: 'stopped' });
+    port.close();
+  };
+}
