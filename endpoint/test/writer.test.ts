@@ -77,6 +77,23 @@ describe('the SQLite writer thread', () => {
     expect(count(file)).toBe(34);
   });
 
+  it('fails only the batch at fault when a group cannot be committed, and commits the others of its group', async () => {
+    const file = await migratedFile();
+    const writer = new Writer(file, { lockTimeoutMs: 5000 });
+    const broken = inputOf(newInstallation());
+    // A value SQLite cannot bind: the transaction throws, as a fault (not "later").
+    (broken.events[0] as { json: unknown }).json = { not: 'text' };
+    const outcomes = await Promise.allSettled([
+      writer.ingest(inputOf(newInstallation())), writer.ingest(broken), writer.ingest(inputOf(newInstallation())),
+    ]);
+    await writer.stop();
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const reason = (outcomes[1] as PromiseRejectedResult).reason;
+    expect(reason).not.toBeInstanceOf(DatabaseUnavailableError);
+    expect(String(reason.message)).toMatch(/parameter/);
+    expect(count(file)).toBe(10);
+  });
+
   it('commits nothing while held, and what waited once released', async () => {
     const file = await migratedFile();
     const writer = new Writer(file, { lockTimeoutMs: 5000 });

@@ -44,7 +44,8 @@ export function writerThread(): void {
   const data = workerData as WriterData;
   const port = parentPort!;
 
-  const db = new Database(data.file);
+  // The endpoint made the file and its tables: one that is gone is a fault, not a new, empty database.
+  const db = new Database(data.file, { fileMustExist: true });
   // Per connection: the same durability as the endpoint's own connection (see sqlite-storage.ts), and no
   // checkpoint inside a commit (the checkpoint worker does them). A held lock is waited for below, in
   // steps of a millisecond: SQLite's own busy handler sleeps up to 100 ms at a time.
@@ -93,10 +94,7 @@ export function writerThread(): void {
   let scheduled = false;
   let stopping = false;
 
-  const commitNext = () => {
-    scheduled = false;
-    if (held || queue.length === 0) { return; }
-    const group = queue.splice(0, data.maxGroup);
+  const commit = (group: { id: number; input: IngestInput }[]) => {
     const ids = group.map((m) => m.id);
     const started = performance.now();
     const deadline = Date.now() + data.lockTimeoutMs;
@@ -104,14 +102,21 @@ export function writerThread(): void {
       try {
         const outcomes = ingestGroup.immediate(group.map((m) => m.input));
         post({ kind: 'committed', ids, outcomes, ms: performance.now() - started });
-        break;
+        return;
       } catch (error) {
         if (isBusy(error) && Date.now() < deadline) { Atomics.wait(pause, 0, 0, 1); continue; }
+        // A fault that is not "later" may be one batch's: each is tried alone, so that it fails no other.
+        if (!isBusy(error) && group.length > 1) { for (const one of group) { commit([one]); } return; }
         const e = error as { code?: unknown; message?: unknown };
         post({ kind: 'failed', ids, failure: { code: typeof e.code === 'string' ? e.code : 'ERROR', message: String(e.message ?? error) } });
-        break;
+        return;
       }
     }
+  };
+  const commitNext = () => {
+    scheduled = false;
+    if (held || queue.length === 0) { return; }
+    commit(queue.splice(0, data.maxGroup));
     schedule();
   };
   // setImmediate runs after the messages that arrived meanwhile have been taken in: they join this group.
