@@ -26,7 +26,7 @@ export type ToWriter =
   | { kind: 'release' }
   /** The checkpoint worker failed: this connection checkpoints again itself, as SQLite does by default. */
   | { kind: 'autocheckpoint' }
-  /** Commit what is queued, close the connection, answer 'stopped'. */
+  /** Commit what is queued, close the connection and end the thread. */
   | { kind: 'stop' };
 
 export type WriterFailure = { code: string; message: string };
@@ -34,8 +34,7 @@ export type WriterFailure = { code: string; message: string };
 export type FromWriter =
   | { kind: 'committed'; ids: number[]; outcomes: IngestOutcome[]; ms: number }
   | { kind: 'failed'; ids: number[]; failure: WriterFailure }
-  | { kind: 'held' }
-  | { kind: 'stopped' };
+  | { kind: 'held' };
 
 export function writerThread(): void {
   const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
@@ -154,7 +153,6 @@ export function writerThread(): void {
   const stop = () => {
     while (queue.length > 0) { commitNext(); }
     db.close();
-    post({ kind: 'stopped' });
     port.close();
   };
 }

@@ -121,8 +121,6 @@ export class Writer {
       case 'held':
         this.held?.acknowledge();
         break;
-      case 'stopped':
-        break;
     }
   }
 
