@@ -63,6 +63,22 @@ describe('a batch sent again, on SQLite', () => {
     expect(await storage.exportPage(inst.installationId, undefined, 100)).toHaveLength(4);
   });
 
+  it('finds the stored events of a batch whether or not the range of its ids holds more stored events than it has', async () => {
+    const inst = newInstallation();
+    const events = mixedEvents(inst, 30).sort((a, b) => (a.id < b.id ? -1 : 1));
+    await post(batchOf(inst, events));
+    // The lowest and the highest: 30 stored between them, more than the batch has (each id is probed).
+    let before = writes;
+    expect(await post(batchOf(inst, [events[29]!, events[0]!]))).toMatchObject({ status: 200, body: { accepted: 0, duplicates: 2 } });
+    expect(writes).toBe(before);
+    // The last two and a new one: only those two stored in the range (read in one seek).
+    const fresh = usageEvent(inst, 99, Date.now() + 1000);
+    before = writes;
+    expect(await post(batchOf(inst, [events[28]!, fresh, events[29]!]))).toMatchObject({ status: 200, body: { accepted: 1, duplicates: 2 } });
+    expect(writes).toBe(before + 1);
+    expect(await storage.exportPage(inst.installationId, undefined, 100)).toHaveLength(31);
+  });
+
   it('refuses another owner key hash from what it reads, before the events, and writes nothing', async () => {
     const inst = newInstallation();
     const first = usageEvent(inst, 0);

@@ -80,9 +80,8 @@ describe('the SQLite writer thread', () => {
   it('fails only the batch at fault when a group cannot be committed, and commits the others of its group', async () => {
     const file = await migratedFile();
     const writer = new Writer(file, { lockTimeoutMs: 5000 });
-    const broken = inputOf(newInstallation());
-    // A value SQLite cannot bind: the transaction throws, as a fault (not "later").
-    (broken.events[0] as { json: unknown }).json = { not: 'text' };
+    // No owner key hash for a new installation: its insert throws, a fault (not "later").
+    const broken = { ...inputOf(newInstallation()), ownerKeyHash: undefined as unknown as string };
     const outcomes = await Promise.allSettled([
       writer.ingest(inputOf(newInstallation())), writer.ingest(broken), writer.ingest(inputOf(newInstallation())),
     ]);
@@ -90,7 +89,7 @@ describe('the SQLite writer thread', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const reason = (outcomes[1] as PromiseRejectedResult).reason;
     expect(reason).not.toBeInstanceOf(DatabaseUnavailableError);
-    expect(String(reason.message)).toMatch(/parameter/);
+    expect(String(reason.message)).toMatch(/NOT NULL/);
     expect(count(file)).toBe(10);
   });
 

@@ -19,8 +19,28 @@ export interface WriterData {
   maxGroup: number;
 }
 
+/**
+ * One batch's input as it crosses to the thread: its events' texts joined into one string, their ids and
+ * days into one each, their times in one array. Copying 50 rows of objects between threads cost the event
+ * loop 110–230 µs a batch (measured in the endpoint), several times what copying these few values does.
+ */
+export interface PackedInput {
+  installationId: string;
+  ownerKeyHash: string;
+  receivedAt: number;
+  /** The events' ids, each followed by a newline (an event id holds none: the route checked it). */
+  ids: string;
+  /** The events' UTC days, each followed by a newline. */
+  days: string;
+  /** receivedAt, sentAt, correctedAt of each event, in turn. */
+  times: Float64Array;
+  /** The events' JSON texts one after another, and where each ends. */
+  json: string;
+  ends: Uint32Array;
+}
+
 export type ToWriter =
-  | { kind: 'ingest'; id: number; input: IngestInput }
+  | { kind: 'ingest'; id: number; input: PackedInput }
   /** Commit nothing until 'release' (the checkpoint worker needs the lock); answered 'held'. */
   | { kind: 'hold' }
   | { kind: 'release' }
@@ -64,6 +84,18 @@ export function writerThread(): void {
     const y = Buffer.from(b, 'utf8');
     return x.length === y.length && timingSafeEqual(x, y);
   };
+  const unpack = (p: PackedInput): IngestInput => {
+    const ids = p.ids.split('\n');
+    const days = p.days.split('\n');
+    const events = new Array<IngestInput['events'][number]>(p.ends.length);
+    for (let k = 0, start = 0; k < p.ends.length; start = p.ends[k]!, k++) {
+      events[k] = {
+        eventId: ids[k]!, day: days[k]!, json: p.json.slice(start, p.ends[k]),
+        receivedAt: p.times[3 * k]!, sentAt: p.times[3 * k + 1]!, correctedAt: p.times[3 * k + 2]!,
+      };
+    }
+    return { installationId: p.installationId, ownerKeyHash: p.ownerKeyHash, receivedAt: p.receivedAt, events };
+  };
   const ingestOne = (input: IngestInput): IngestOutcome => {
     const held = owner.get(input.installationId);
     if (held === undefined) {
@@ -88,18 +120,18 @@ export function writerThread(): void {
   const pause = new Int32Array(new SharedArrayBuffer(4));
   const post = (message: FromWriter) => port.postMessage(message);
 
-  const queue: { id: number; input: IngestInput }[] = [];
+  const queue: { id: number; input: PackedInput }[] = [];
   let held = false;
   let scheduled = false;
   let stopping = false;
 
-  const commit = (group: { id: number; input: IngestInput }[]) => {
+  const commit = (group: { id: number; input: PackedInput }[]) => {
     const ids = group.map((m) => m.id);
     const started = performance.now();
     const deadline = Date.now() + data.lockTimeoutMs;
     for (;;) {
       try {
-        const outcomes = ingestGroup.immediate(group.map((m) => m.input));
+        const outcomes = ingestGroup.immediate(group.map((m) => unpack(m.input)));
         post({ kind: 'committed', ids, outcomes, ms: performance.now() - started });
         return;
       } catch (error) {

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { DatabaseUnavailableError, type IngestInput, type IngestOutcome } from '../storage';
 import { asStorageError } from './storage-error';
-import { type FromWriter, type ToWriter, type WriterData, type WriterFailure, writerThread } from './writer-thread';
+import { type FromWriter, type PackedInput, type ToWriter, type WriterData, type WriterFailure, writerThread } from './writer-thread';
 
 export interface WriterOptions {
   lockTimeoutMs: number;
@@ -49,7 +49,7 @@ export class Writer {
       this.pending.set(id, { resolve, reject });
       // Kept alive only while it owes answers: an idle writer does not hold the process open.
       if (this.pending.size === 1) { this.thread().ref(); }
-      this.send({ kind: 'ingest', id, input });
+      this.send({ kind: 'ingest', id, input: pack(input) });
     });
   }
 
@@ -141,6 +141,25 @@ export class Writer {
     // A dead thread holds no lock.
     this.held?.acknowledge();
   }
+}
+
+function pack(input: IngestInput): PackedInput {
+  const n = input.events.length;
+  const times = new Float64Array(3 * n);
+  const ends = new Uint32Array(n);
+  let ids = '';
+  let days = '';
+  let json = '';
+  input.events.forEach((e, k) => {
+    ids += `${e.eventId}\n`;
+    days += `${e.day}\n`;
+    json += e.json;
+    ends[k] = json.length;
+    times[3 * k] = e.receivedAt;
+    times[3 * k + 1] = e.sentAt;
+    times[3 * k + 2] = e.correctedAt;
+  });
+  return { installationId: input.installationId, ownerKeyHash: input.ownerKeyHash, receivedAt: input.receivedAt, ids, days, times, json, ends };
 }
 
 function asError(failure: WriterFailure): Error {
