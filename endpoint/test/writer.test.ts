@@ -131,9 +131,28 @@ describe('the SQLite writer thread', () => {
       expect(outcome.status).toBe('rejected');
       expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(DatabaseUnavailableError);
     }
+    await expect(writer.ping()).rejects.toBeInstanceOf(DatabaseUnavailableError);
     await openSqliteStorage(file).close();
+    await writer.ping();
     expect(await writer.ingest(inputOf(inst))).toEqual({ kind: 'stored', accepted: 5 });
     await writer.stop();
+  });
+
+  it('makes the storage unready (its ping fails) while the thread cannot run, and ready again once it can', async () => {
+    const file = await migratedFile();
+    const other = new Database(file);
+    const storage = openSqliteStorage(file);
+    try {
+      // Before the thread has started: without the events table it cannot prepare its statements.
+      other.exec('ALTER TABLE events RENAME TO events_away');
+      await expect(storage.ping()).rejects.toBeInstanceOf(DatabaseUnavailableError);
+      other.exec('ALTER TABLE events_away RENAME TO events');
+      await storage.ping();
+      expect(await storage.ingest(inputOf(newInstallation()))).toEqual({ kind: 'stored', accepted: 5 });
+    } finally {
+      other.close();
+      await storage.close();
+    }
   });
 
   it('checkpoints in its own commits once told that the checkpoint worker is gone, so that the WAL stays bounded', async () => {

@@ -213,6 +213,8 @@ class SqliteStorage implements Storage {
 
   async ping(): Promise<void> {
     await this.run(() => this.db.prepare('SELECT 1').get());
+    // Ready means batches can be stored: the writer thread runs and its connection answers.
+    await this.writer.ping();
   }
 
   /** Runs synchronous SQLite work once the lock allows; errors that mean "later" become DatabaseUnavailableError. */

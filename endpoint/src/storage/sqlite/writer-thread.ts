@@ -41,6 +41,8 @@ export interface PackedInput {
 
 export type ToWriter =
   | { kind: 'ingest'; id: number; input: PackedInput }
+  /** Answered 'pong' once the thread's connection has answered a query, between two commits (readiness). */
+  | { kind: 'ping'; id: number }
   /** Commit nothing until 'release' (the checkpoint worker needs the lock); answered 'held'. */
   | { kind: 'hold' }
   | { kind: 'release' }
@@ -54,6 +56,7 @@ export type WriterFailure = { code: string; message: string };
 export type FromWriter =
   | { kind: 'committed'; ids: number[]; outcomes: IngestOutcome[]; ms: number }
   | { kind: 'failed'; ids: number[]; failure: WriterFailure }
+  | { kind: 'pong'; id: number }
   | { kind: 'held' };
 
 export function writerThread(): void {
@@ -162,6 +165,10 @@ export function writerThread(): void {
       case 'ingest':
         queue.push({ id: message.id, input: message.input });
         schedule();
+        break;
+      case 'ping':
+        db.prepare('SELECT 1').get();
+        post({ kind: 'pong', id: message.id });
         break;
       case 'hold':
         // Between two messages no transaction of this thread is open.

@@ -27,6 +27,7 @@ const SOURCE = `(${writerThread.toString()})()`;
 export class Writer {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
+  private readonly pings = new Map<number, { resolve(): void; reject(error: Error): void }>();
   private nextId = 1;
   private held: { acknowledged: Promise<void>; acknowledge(): void } | undefined;
   private autocheckpoint = false;
@@ -47,9 +48,19 @@ export class Writer {
     const id = this.nextId++;
     return new Promise<IngestOutcome>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      // Kept alive only while it owes answers: an idle writer does not hold the process open.
-      if (this.pending.size === 1) { this.thread().ref(); }
+      this.owing();
       this.send({ kind: 'ingest', id, input: pack(input) });
+    });
+  }
+
+  /** Resolves once the thread (started if need be) has answered a query on its connection: batches can be committed. */
+  ping(): Promise<void> {
+    if (this.stopping) { return Promise.reject(new DatabaseUnavailableError('SQLite: the endpoint is stopping')); }
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.pings.set(id, { resolve, reject });
+      this.owing();
+      this.send({ kind: 'ping', id });
     });
   }
 
@@ -118,6 +129,13 @@ export class Writer {
         for (const id of message.ids) { this.settle(id)?.reject(error); }
         break;
       }
+      case 'pong': {
+        const ping = this.pings.get(message.id);
+        this.pings.delete(message.id);
+        this.owed();
+        ping?.resolve();
+        break;
+      }
       case 'held':
         this.held?.acknowledge();
         break;
@@ -127,8 +145,17 @@ export class Writer {
   private settle(id: number): Pending | undefined {
     const pending = this.pending.get(id);
     this.pending.delete(id);
-    if (this.pending.size === 0 && this.stopping === undefined) { this.worker?.unref(); }
+    this.owed();
     return pending;
+  }
+
+  // The thread keeps the process alive only while it owes answers: an idle writer does not hold it open.
+  private owing(): void {
+    if (this.pending.size + this.pings.size === 1) { this.thread().ref(); }
+  }
+
+  private owed(): void {
+    if (this.pending.size + this.pings.size === 0 && this.stopping === undefined) { this.worker?.unref(); }
   }
 
   /** The thread is gone (an error, or it stopped): what it owed is answered "unavailable"; a later batch starts a new one. */
@@ -136,8 +163,9 @@ export class Writer {
     if (this.worker !== worker) { return; }
     this.worker = undefined;
     const reason = new DatabaseUnavailableError(`SQLite: the writer thread stopped${error ? `: ${error.message}` : ''}`);
-    for (const pending of this.pending.values()) { pending.reject(reason); }
+    for (const pending of [...this.pending.values(), ...this.pings.values()]) { pending.reject(reason); }
     this.pending.clear();
+    this.pings.clear();
     // A dead thread holds no lock.
     this.held?.acknowledge();
   }
