@@ -3,8 +3,11 @@
 // checks the protocol's event size on every event it is sent again; nearly every event is far below the
 // limit, so the exact size (JSON.stringify) is computed only when the bound does not settle it.
 // Bounds: a string of n UTF-16 units is at most 6n + 2 bytes (each unit escaped as \uXXXX at worst),
-// a number at most 24 characters, true/false/null at most 5.
-const NUMBER_BYTES = 24;
+// a number at most 25 characters, true/false/null at most 5.
+// A number's longest form is a negative one just above 1e-6 in size: a sign, "0.", five zeros and 17
+// significant digits (-0.0000010001347970340252); JavaScript writes smaller ones with an exponent
+// (-1.2345678901234567e-308 is 24) and larger ones have at most 21 digits.
+const NUMBER_BYTES = 25;
 
 /** An upper bound of `Buffer.byteLength(JSON.stringify(value))`, or Infinity once it passes `limit`. */
 export function jsonBytesAtMost(value: unknown, limit: number): number {

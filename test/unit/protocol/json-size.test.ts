@@ -19,6 +19,12 @@ describe('the size bound of an event as JSON', () => {
     fc.assert(fc.property(values, (v) => { expect(jsonBytesAtMost(v, Number.POSITIVE_INFINITY)).toBeGreaterThanOrEqual(exact(v)); }), { numRuns: 2000 });
   });
 
+  it('bounds the longest numbers JavaScript writes (found by the property above)', () => {
+    for (const n of [-0.0000010001347970340252, -1.2345678901234567e-308, -123456789012345680000, Number.MIN_VALUE, -Number.MAX_VALUE]) {
+      expect(jsonBytesAtMost(n, Number.POSITIVE_INFINITY)).toBeGreaterThanOrEqual(exact(n));
+    }
+  });
+
   it('is Infinity once the bound passes the limit, and within the limit otherwise', () => {
     fc.assert(fc.property(values, fc.integer({ min: 0, max: 400 }), (v, limit) => {
       const bound = jsonBytesAtMost(v, limit);
