@@ -39,6 +39,37 @@ describe('the checkpointer', () => {
     rmSync(path.dirname(file), { recursive: true, force: true });
   });
 
+  it('starts the WAL over only once every writer of the endpoint has said it holds (hold() resolved)', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'candor-ckpt-')), 'x.db');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('CREATE TABLE t (v TEXT)');
+    const insert = db.prepare('INSERT INTO t VALUES (?)');
+    db.transaction(() => { for (let k = 0; k < 3000; k++) { insert.run('x'.repeat(1000)); } })();
+    const reports: CheckpointReport[] = [];
+    let holding = () => {};
+    let released = false;
+    const checkpointer = startCheckpointer(file, {
+      onFailure: () => {}, intervalMs: 20, walLimitBytes: 1024 * 1024, onCheckpoint: (r) => reports.push(r),
+      // As the writer thread does: it answers only once its commit in progress is over.
+      hold: () => new Promise<void>((resolve) => { holding = resolve; }),
+      release: () => { released = true; },
+    });
+    const restarted = () => reports.some((r) => r.restartMs !== undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(reports.length).toBeGreaterThan(0);
+    expect(restarted()).toBe(false);
+    holding();
+    const deadline = Date.now() + 10_000;
+    while (!(restarted() && released) && Date.now() < deadline) { await new Promise((r) => setTimeout(r, 20)); }
+    expect(restarted()).toBe(true);
+    expect(released).toBe(true);
+    await checkpointer.stop();
+    db.close();
+    rmSync(path.dirname(file), { recursive: true, force: true });
+  });
+
   it('reports a worker that cannot run, so that the writer checkpoints again', async () => {
     let failed = false;
     startCheckpointer(path.join(os.tmpdir(), 'no-such-folder-candor', 'x.db'), { onFailure: () => { failed = true; } });

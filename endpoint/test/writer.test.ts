@@ -2,7 +2,7 @@
 // its own outcome; held, it commits nothing until released; stopped, it commits what it was given first;
 // a thread that dies costs its batches a 503, not the endpoint, and the next batch starts a new one.
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -135,6 +135,14 @@ describe('the SQLite writer thread', () => {
     await openSqliteStorage(file).close();
     await writer.ping();
     expect(await writer.ingest(inputOf(inst))).toEqual({ kind: 'stored', accepted: 5 });
+    await writer.stop();
+  });
+
+  it('does not make a new, empty database where the file has gone', async () => {
+    const file = path.join(path.dirname(await migratedFile()), 'gone.db');
+    const writer = new Writer(file, { lockTimeoutMs: 5000 });
+    await expect(writer.ingest(inputOf(newInstallation()))).rejects.toBeInstanceOf(DatabaseUnavailableError);
+    expect(existsSync(file)).toBe(false);
     await writer.stop();
   });
 
