@@ -7,7 +7,8 @@
 // - `bench/<name>.bench.mjs` whose `run()` returns rows `{ measure, value, reference?, ratio?, target?, met? }`
 //   (values already formatted);
 // - `bench/<name>/section.ts|mjs` whose `run(options)` returns `{ title, rows: [{ figure, value, unit,
-//   reference?, referenceValue?, target?, ratio?, pass? }] }` (numbers). TypeScript sections are bundled
+//   reference?, referenceValue?, target?, ratio?, spread?, pass? }] }` (numbers; `spread`: the range
+//   [low, high] of the runs behind a median ratio, printed in brackets after it). TypeScript sections are bundled
 //   with esbuild first (npm dependencies stay in node_modules; plain .mjs modules load from where they are).
 import * as esbuild from 'esbuild';
 import { existsSync, readdirSync } from 'node:fs';
@@ -79,7 +80,7 @@ function fromNumbers(r) {
     figure: r.figure,
     value: `${format(r.value)} ${r.unit}`,
     reference: r.reference ? `${format(r.referenceValue)} ${r.unit} (${r.reference})` : '',
-    ratio: r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}×`,
+    ratio: r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}×${r.spread ? ` (${r.spread.map((x) => x.toFixed(2)).join('–')})` : ''}`,
     target: r.target ?? '',
     verdict: r.pass === undefined ? '' : r.pass ? 'met' : 'MISSED',
   };
