@@ -1,5 +1,6 @@
 // The storage contract, run the same on SQLite and PostgreSQL: ownership, dedupe per installation,
 // export order and paging, deletion, retention, the daily roll-up, and (on PostgreSQL) concurrent writers.
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CandorEvent } from '../../generated/types';
 import { dailyRollup } from '../src/analytics/summarise';
@@ -7,7 +8,8 @@ import { checkEvents } from '../src/ingest/check-events';
 import { enrich } from '../src/ingest/enrich';
 import { readDatabase } from '../src/config/options';
 import { openStorage } from '../src/storage/open-storage';
-import type { EventRow, Storage } from '../src/storage/storage';
+import { MIGRATIONS as SQLITE_MIGRATIONS } from '../src/storage/sqlite/migrations';
+import type { EventRow, RollupRow, Storage } from '../src/storage/storage';
 import { DATABASES, freshDatabase } from './support/databases';
 import { type Installation, batchOf, newInstallation, performanceEvent, usageEvent } from './support/events';
 
@@ -121,6 +123,73 @@ describe.each(DATABASES)('storage on %s', (kind) => {
     expect(await storage.dailyRollups({ from: '2030-01-09', to: '2030-01-10', limit: 5, after: first })).toHaveLength(1);
   });
 
+  // A day of its own (2031-05-05), so that other tests' days only pass through the accumulators.
+  describe('the roll-up of a day of many events', () => {
+    const now = Date.parse('2031-05-05T20:00:00.000Z');
+    const noon = Date.parse('2031-05-05T12:00:00.000Z');
+    const DAY_ROLLED = '2031-05-05';
+    const inst = newInstallation();
+    const late = newInstallation();
+    // 1,300 events, 1,100 of them in one millisecond (more than two slices of 500 on SQLite), the rest after.
+    const events = Array.from({ length: 1300 }, (_, k) => performanceEvent(inst, k + 1, k, k < 1100 ? noon : noon + k));
+    const expected = () => {
+      const all = dailyRollup(DAY_ROLLED, now);
+      for (const e of events) { all.add(inst.installationId, JSON.stringify(e)); }
+      return all.finish();
+    };
+    /** What the storage holds for the day, measurements parsed. */
+    const held = async () => (await storage.dailyRollups({ from: DAY_ROLLED, to: DAY_ROLLED, limit: 10 })).map((r) => ({ ...r, measurements: JSON.parse(r.measurements) as unknown }));
+    const parsed = (rows: RollupRow[]) => rows.map((r) => ({ ...r, measurements: JSON.parse(r.measurements) as unknown }));
+
+    beforeAll(async () => {
+      for (let k = 0; k < events.length; k += 100) { await ingest(storage, inst, rows(inst, events.slice(k, k + 100), now)); }
+    });
+
+    it('reads every event of the day, also where one millisecond spans several slices, and lets other work run meanwhile', async () => {
+      // An immediate queued before the roll-up starts: a roll-up that read the day in one piece would add every event before it runs.
+      let turned = false;
+      setImmediate(() => { turned = true; });
+      let addedAfterTurn = 0;
+      await storage.rollUp('2000-01-01', (day) => {
+        const accumulator = dailyRollup(day, now);
+        return { add: (id, json) => { if (day === DAY_ROLLED && turned) { addedAfterTurn++; } accumulator.add(id, json); }, finish: () => accumulator.finish() };
+      });
+      expect(await held()).toEqual(parsed(expected()));
+      expect(addedAfterTurn).toBeGreaterThan(0);
+    });
+
+    it('saves a day that changed while it was read, as read, and does it again in the next run', async () => {
+      // One event of another installation on the day, deleted while the roll-up reads the day: the deletion marks the day again.
+      await ingest(storage, late, rows(late, [performanceEvent(late, 5000, 0, noon - 1)], now));
+      let deleting: Promise<unknown> | undefined;
+      await storage.rollUp('2000-01-01', (day) => {
+        const accumulator = dailyRollup(day, now);
+        return {
+          add: (id, json) => { if (day === DAY_ROLLED) { deleting ??= storage.deleteInstallation(late.installationId, () => true); } accumulator.add(id, json); },
+          finish: () => accumulator.finish(),
+        };
+      });
+      await deleting;
+      // As read: with the deleted event (1,301 events, two installations).
+      expect((await held())[0]).toMatchObject({ events: 1301, installations: 2 });
+      // Still marked: the next run counts the day without it.
+      expect(await storage.rollUp('2000-01-01', (day) => dailyRollup(day, now))).toBeGreaterThanOrEqual(1);
+      expect(await held()).toEqual(parsed(expected()));
+    });
+
+    it('runs one roll-up at a time: a second one started meanwhile finds the days done', async () => {
+      await ingest(storage, inst, rows(inst, [performanceEvent(inst, 1301, 1300, noon + 5000)], now));
+      const accumulated: string[] = [];
+      const accumulate = (day: string) => { accumulated.push(day); return dailyRollup(day, now); };
+      // (On PostgreSQL either may get the lock first.)
+      const recomputed = await Promise.all([storage.rollUp('2000-01-01', accumulate), storage.rollUp('2000-01-01', accumulate)]);
+      expect(Math.max(...recomputed)).toBeGreaterThanOrEqual(1);
+      expect(Math.min(...recomputed)).toBe(0);
+      expect(accumulated.filter((d) => d === DAY_ROLLED)).toHaveLength(1);
+      expect((await held())[0]).toMatchObject({ events: 1301, installations: 1 });
+    });
+  });
+
   // In 1990, so that no other test's events are old enough to expire.
   it('expires the events of old days, and leaves their roll-up as it was', async () => {
     const now = Date.parse('1990-03-10T12:00:00.000Z');
@@ -158,5 +227,26 @@ describe.each(DATABASES)('storage on %s', (kind) => {
     const rival = { ...newInstallation(), installationId: inst.installationId };
     const outcomes = await Promise.all([ingest(storage, inst, rows(inst, [usageEvent(inst)])), ingest(storage, rival, rows(rival, [usageEvent(rival)]))]);
     expect(outcomes.map((o) => o.kind).sort()).toEqual(['forbidden', 'stored']);
+  });
+});
+
+describe('SQLite migrations', () => {
+  it('brings a database of the first schema up to date, keeping the days it had marked for the roll-up', async () => {
+    const file = (await freshDatabase('sqlite')).slice('sqlite:'.length);
+    const old = new Database(file);
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    old.exec(SQLITE_MIGRATIONS[0]!.sql);
+    old.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, ?, 0)').run(SQLITE_MIGRATIONS[0]!.name);
+    old.prepare('INSERT INTO rollup_pending (day) VALUES (?)').run('2031-06-01');
+    old.close();
+    const storage = await openStorage(readDatabase(`sqlite:${file}`), 1);
+    try {
+      const accumulated: string[] = [];
+      expect(await storage.rollUp('2000-01-01', (day) => { accumulated.push(day); return dailyRollup(day, 0); })).toBe(1);
+      expect(accumulated).toEqual(['2031-06-01']);
+      expect(await storage.rollUp('2000-01-01', () => { throw new Error('nothing is pending'); })).toBe(0);
+    } finally {
+      await storage.close();
+    }
   });
 });

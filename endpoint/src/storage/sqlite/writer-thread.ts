@@ -17,6 +17,8 @@ export interface WriterData {
   lockTimeoutMs: number;
   /** At most this many batches per transaction, so that no commit grows without bound under a backlog. */
   maxGroup: number;
+  /** The statement that marks a day for the roll-up (day-marks.ts; this thread cannot import it). */
+  markDaySql: string;
 }
 
 /**
@@ -79,7 +81,7 @@ export function writerThread(): void {
   const addOwner = db.prepare('INSERT INTO installations (installation_id, owner_key_hash, first_seen_at) VALUES (?, ?, ?)');
   const addEvent = db.prepare(`INSERT OR IGNORE INTO events (installation_id, event_id, received_at, sent_at, corrected_at, event)
     VALUES (?, ?, ?, ?, ?, ?)`);
-  const markDay = db.prepare('INSERT OR IGNORE INTO rollup_pending (day) VALUES (?)');
+  const markDay = db.prepare(data.markDaySql);
 
   // Constant time, as storage/same-hash.ts (which this thread cannot import).
   const sameHash = (a: string, b: string) => {

@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { DatabaseUnavailableError, type IngestInput, type IngestOutcome } from '../storage';
+import { MARK_DAY } from './day-marks';
 import { asStorageError } from './storage-error';
 import { type FromWriter, type PackedInput, type ToWriter, type WriterData, type WriterFailure, writerThread } from './writer-thread';
 
@@ -40,6 +41,7 @@ export class Writer {
       file,
       lockTimeoutMs: options.lockTimeoutMs,
       maxGroup: options.maxGroup ?? 64,
+      markDaySql: MARK_DAY,
     };
   }
 
