@@ -112,7 +112,7 @@ class SqliteStorage implements Storage {
       installationTimes: db.prepare<[string], { corrected_at: number }>('SELECT DISTINCT corrected_at FROM events WHERE installation_id = ?'),
       deleteEvents: db.prepare('DELETE FROM events WHERE installation_id = ?'),
       deleteOwner: db.prepare('DELETE FROM installations WHERE installation_id = ?'),
-      expireChunk: db.prepare('DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE corrected_at < ? LIMIT 5000)'),
+      expireChunk: db.prepare('DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE corrected_at < ? LIMIT 1000)'),
       nextDay: db.prepare<[string], { day: string }>('SELECT day FROM rollup_pending WHERE day > ? ORDER BY day LIMIT 1'),
       takeDay: db.prepare('UPDATE rollup_pending SET taken = ? WHERE day = ?'),
       dayMark: db.prepare<[string], { taken: string | null }>('SELECT taken FROM rollup_pending WHERE day = ?'),
