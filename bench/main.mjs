@@ -7,9 +7,10 @@
 // - `bench/<name>.bench.mjs` whose `run()` returns rows `{ measure, value, reference?, ratio?, target?, met? }`
 //   (values already formatted);
 // - `bench/<name>/section.ts|mjs` whose `run(options)` returns `{ title, rows: [{ figure, value, unit,
-//   reference?, referenceValue?, target?, ratio?, spread?, pass? }] }` (numbers; `spread`: the range
-//   [low, high] of the runs behind a median ratio, printed in brackets after it). TypeScript sections are bundled
-//   with esbuild first (npm dependencies stay in node_modules; plain .mjs modules load from where they are).
+//   reference?, referenceValue?, target?, ratio?, spread?, pass? }] }` (numbers; `spread`: [low, high] of
+//   the middle half of the runs' ratios behind a median ratio, printed in brackets after it). TypeScript
+//   sections are bundled with esbuild first (npm dependencies stay in node_modules; plain .mjs modules
+//   load from where they are).
 import * as esbuild from 'esbuild';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
