@@ -108,8 +108,10 @@ export interface Storage {
   /**
    * Recomputes the roll-ups of every day marked as changed (by a batch or a deletion) since the last
    * roll-up — all events of the day through `accumulate(day)`, replacing the day's roll-ups — and clears
-   * those marks, atomically with the recomputation. Days before `oldestDay` are cleared without
-   * recomputing (their events are gone or going). Returns how many days were recomputed.
+   * those marks. A day changed again while it is read keeps (or gets back) its mark, so the next run
+   * counts the change; a run cut short leaves its days marked. Reading a day does not stop other work
+   * (batches, health checks) for long. Days before `oldestDay` are cleared without recomputing (their
+   * events are gone or going). Returns how many days were recomputed.
    */
   rollUp(oldestDay: string, accumulate: (day: string) => DayAccumulator): Promise<number>;
   dailyRollups(query: RollupQuery): Promise<RollupRow[]>;
