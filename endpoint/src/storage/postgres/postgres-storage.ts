@@ -28,7 +28,7 @@ function eventRows(count: number): string {
 /**
  * A statement's text for each batch size, made once (at most one per size up to the batch limit): pg is
  * given the text with every use of a prepared statement and compares it with the prepared one, and making
- * a 50-row text on every batch was 2% of the endpoint's time on PostgreSQL.
+ * a 50-row text on every batch was about 2% of the endpoint's CPU on PostgreSQL (a profile).
  */
 function byBatchSize(make: (count: number) => string): (count: number) => string {
   const made = new Map<number, string>();

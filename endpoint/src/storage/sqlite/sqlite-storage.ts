@@ -216,8 +216,9 @@ class SqliteStorage implements Storage {
   }
 
   /**
-   * One roll-up at a time in this process: two could take the same day in turn, and the one that read it
-   * first, finishing last, would save an older result over a newer one.
+   * One roll-up at a time in this process: a second one would take the days the first is reading and read
+   * them again, and of two that read a day changing meanwhile, the one that read it first could save last
+   * (the next run would put that right; this keeps it from happening).
    */
   rollUp(oldestDay: string, accumulate: (day: string) => DayAccumulator): Promise<number> {
     const run = this.rollingUp.then(() => this.rollUpMarkedDays(oldestDay, accumulate));
