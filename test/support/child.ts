@@ -3,16 +3,19 @@
 // as the editor's secret storage would keep them).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { inject } from 'vitest';
+// The run's scratch folder is provided by the global setup (its `ProvidedContext`).
+import type {} from '../../endpoint/test/support/postgres-global-setup';
 
 const ROOT = path.resolve(__dirname, '../..');
 let bundled: Promise<string> | undefined;
 
 export function bundleFixture(): Promise<string> {
   bundled ??= (async () => {
-    const out = path.join(mkdtempSync(path.join(tmpdir(), 'candor-fixture-')), 'pipeline-process.cjs');
+    // In the run's scratch folder, which the global setup removes at the end of the run.
+    const out = path.join(mkdtempSync(path.join(inject('scratchFolder'), 'fixture-')), 'pipeline-process.cjs');
     await build({ entryPoints: [path.join(ROOT, 'test/integration/fixtures/pipeline-process.ts')], outfile: out, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error' });
     return out;
   })();
