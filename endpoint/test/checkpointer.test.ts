@@ -12,15 +12,21 @@ import { checkEvents } from '../src/ingest/check-events';
 import { enrich } from '../src/ingest/enrich';
 import { batchOf, mixedEvents, newInstallation } from './support/events';
 
+/** A new database in WAL mode that never checkpoints by itself, holding `rows` rows of 1 KB, all still in the WAL. */
+function databaseInWal(rows: number): { file: string; db: Database.Database } {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'candor-ckpt-')), 'x.db');
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('wal_autocheckpoint = 0');
+  db.exec('CREATE TABLE t (v TEXT)');
+  const insert = db.prepare('INSERT INTO t VALUES (?)');
+  db.transaction(() => { for (let k = 0; k < rows; k++) { insert.run('x'.repeat(1000)); } })();
+  return { file, db };
+}
+
 describe('the checkpointer', () => {
   it('moves the WAL into the database file off the writer, truncates it when stopped, and can be stopped twice', async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'candor-ckpt-')), 'x.db');
-    const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('wal_autocheckpoint = 0');
-    db.exec('CREATE TABLE t (v TEXT)');
-    const insert = db.prepare('INSERT INTO t VALUES (?)');
-    db.transaction(() => { for (let k = 0; k < 2000; k++) { insert.run('x'.repeat(1000)); } })();
+    const { file, db } = databaseInWal(2000);
     // The writer alone never checkpoints: everything is still in the WAL.
     expect(statSync(file).size).toBeLessThan(64 * 1024);
     expect(statSync(`${file}-wal`).size).toBeGreaterThan(2_000_000);
@@ -40,13 +46,7 @@ describe('the checkpointer', () => {
   });
 
   it('starts the WAL over only once every writer of the endpoint has said it holds (hold() resolved)', async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'candor-ckpt-')), 'x.db');
-    const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('wal_autocheckpoint = 0');
-    db.exec('CREATE TABLE t (v TEXT)');
-    const insert = db.prepare('INSERT INTO t VALUES (?)');
-    db.transaction(() => { for (let k = 0; k < 3000; k++) { insert.run('x'.repeat(1000)); } })();
+    const { file, db } = databaseInWal(3000);
     const reports: CheckpointReport[] = [];
     let holding = () => {};
     let released = false;
