@@ -1,7 +1,8 @@
 // The scheduled work of the endpoint: retention (delete events of days older than the configured number
 // of days) and the daily roll-up of whatever changed. Runs once at start, then on an interval; one run at
-// a time in a process (and one roll-up at a time across processes: the storage serialises it). A failed
-// run is logged and retried at the next interval, never fatal.
+// a time in a process. Across processes the storage keeps roll-ups apart: PostgreSQL runs one at a time,
+// and on SQLite a roll-up does not save over the result of one that took the day after it. A failed run
+// is logged and retried at the next interval, never fatal.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Storage } from '../storage/storage';
 import { dayOf } from '../calendar';
