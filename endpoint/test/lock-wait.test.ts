@@ -52,6 +52,21 @@ describe('LockWait', () => {
     expect(tries).toBe(52); // at once, then at 0, 1, …, 50 ms
   });
 
+  it('is idle once every work queued so far has settled, and at once when none waits', async () => {
+    const wait = new LockWait(1000);
+    let idle = false;
+    await wait.idle();
+    let free = false;
+    const queued = [wait.run(() => { if (!free) { throw busy(); } return 1; }), wait.run(() => { throw new Error('constraint failed'); })];
+    const idled = wait.idle().then(() => { idle = true; });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(idle).toBe(false);
+    free = true;
+    await idled;
+    await expect(queued[0]).resolves.toBe(1);
+    await expect(queued[1]).rejects.toThrow('constraint failed');
+  });
+
   it('does not retry other errors', async () => {
     const wait = new LockWait(1000);
     let tries = 0;

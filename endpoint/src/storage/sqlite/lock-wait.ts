@@ -48,6 +48,11 @@ export class LockWait {
     return result;
   }
 
+  /** Settles once every work queued so far has settled (the connection can be closed). */
+  idle(): Promise<void> {
+    return this.tail.then(() => {});
+  }
+
   /** Someone else is about to take the lock: work waits, without trying, until release(). */
   hold(): void {
     if (this.held) { return; }

@@ -1,22 +1,26 @@
 // Storage on an embedded SQLite file (better-sqlite3). WAL lets readers run beside the one writer;
 // synchronous=NORMAL makes a commit durable against a crash or kill of the process (the WAL is in the
 // operating system's hands once the transaction returns), though not against a power loss, which may
-// lose the last commits. Batches are committed in a thread of their own, several per transaction
-// (writer.ts); reads and the rare other writes (deletion, retention, roll-ups) run on the endpoint's own
-// connection, each write one IMMEDIATE transaction that, when the write lock is held elsewhere (the
-// writer thread, the checkpoint worker, another process on the same file), waits in lock-wait.ts, off the
-// event loop, instead of failing. Checkpoints run in a worker thread (checkpointer.ts).
+// lose the last commits. A batch is committed either on the endpoint's own connection or in a thread of
+// its own, several per transaction (writer.ts), whichever commit-placement.ts finds faster at the time.
+// Reads and the rare other writes (deletion, retention, roll-ups) run on the endpoint's own connection,
+// each write one IMMEDIATE transaction that, when the write lock is held elsewhere (the writer thread,
+// the checkpoint worker, another process on the same file), waits in lock-wait.ts, off the event loop,
+// instead of failing. Checkpoints run in a worker thread (checkpointer.ts).
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { dayOf, dayRange } from '../../calendar';
 import {
-  type DayAccumulator, type DeleteOutcome, type ExportRow, type Holding, type IngestInput, type IngestOutcome,
-  type RollupQuery, type RollupRow, type Storage,
+  DatabaseUnavailableError, type DayAccumulator, type DeleteOutcome, type ExportRow, type Holding, type IngestInput,
+  type IngestOutcome, type RollupQuery, type RollupRow, type Storage,
 } from '../storage';
 import { type Checkpointer, startCheckpointer } from './checkpointer';
+import { type CommitPlace, CommitPlacement, PLACEMENT, type PlacementOptions, eventLoopUtilisation } from './commit-placement';
 import { MARK_DAY } from './day-marks';
+import { type IngestTransaction, ingestTransaction } from './ingest-transaction';
 import { LockWait } from './lock-wait';
 import { asStorageError } from './storage-error';
 import { Writer } from './writer';
@@ -27,8 +31,10 @@ export interface SqliteOptions {
   lockTimeoutMs?: number;
   /** The WAL's size beyond which it is started over (checkpointer.ts); the tests use a small one. */
   walLimitBytes?: number;
-  /** After each commit of the writer thread: how many batches it held, and how long it took (ms). */
-  onCommit?(batches: number, ms: number): void;
+  /** After each commit of batches: how many it held, how long it took (ms), and where it ran. */
+  onCommit?(batches: number, ms: number, place: CommitPlace): void;
+  /** When a batch is committed in the writer thread instead of the event loop (commit-placement.ts). */
+  placement?: PlacementOptions;
 }
 
 export function openSqliteStorage(file: string, options: SqliteOptions = {}): Storage {
@@ -45,7 +51,7 @@ export function openSqliteStorage(file: string, options: SqliteOptions = {}): St
   // From here on, waiting for the lock is LockWait's, off the event loop.
   db.pragma('busy_timeout = 0');
   const lock = new LockWait(lockTimeoutMs);
-  const writer = new Writer(file, { lockTimeoutMs, onCommit: options.onCommit });
+  const writer = new Writer(file, { lockTimeoutMs, onCommit: (batches, ms) => options.onCommit?.(batches, ms, 'writer-thread') });
   db.pragma('wal_autocheckpoint = 0');
   const syncFd = openSync(file, 'r');
   const checkpointer = startCheckpointer(file, {
@@ -59,7 +65,8 @@ export function openSqliteStorage(file: string, options: SqliteOptions = {}): St
     syncFd,
     walLimitBytes: options.walLimitBytes,
   });
-  return new SqliteStorage(db, { checkpointer, syncFd }, lock, writer);
+  const placement = new CommitPlacement(() => performance.now(), eventLoopUtilisation(performance), options.placement ?? PLACEMENT);
+  return new SqliteStorage(db, { checkpointer, syncFd }, lock, { writer, placement, onCommit: options.onCommit });
 }
 
 const LOCK_TIMEOUT_MS = 5000;
@@ -90,14 +97,19 @@ class SqliteStorage implements Storage {
   private readonly deleteTx;
   private readonly takeNextDay;
   private readonly saveDay;
+  private readonly ingestHere: IngestTransaction;
+  private readonly writer: Writer;
   private rollingUp: Promise<unknown> = Promise.resolve();
+  private closing = false;
 
   constructor(
     private readonly db: Database.Database,
     private readonly background: { checkpointer: Checkpointer; syncFd: number },
     private readonly lock: LockWait,
-    private readonly writer: Writer,
+    private readonly commits: { writer: Writer; placement: CommitPlacement; onCommit: SqliteOptions['onCommit'] },
   ) {
+    this.writer = commits.writer;
+    this.ingestHere = ingestTransaction(db, MARK_DAY);
     this.s = {
       owner: db.prepare<[string], { owner_key_hash: string }>('SELECT owner_key_hash FROM installations WHERE installation_id = ?'),
       // The stored ids between a batch's lowest and highest, a few more than the batch has at most: one seek
@@ -159,7 +171,14 @@ class SqliteStorage implements Storage {
   }
 
   ingest(input: IngestInput): Promise<IngestOutcome> {
-    return this.writer.ingest(input);
+    if (this.closing) { return Promise.reject(new DatabaseUnavailableError('SQLite: the endpoint is stopping')); }
+    if (this.commits.placement.place(this.writer.hasBatches) === 'writer-thread') { return this.writer.ingest(input); }
+    return this.run(() => {
+      const started = performance.now();
+      const [outcome] = this.ingestHere.immediate([input]);
+      this.commits.onCommit?.(1, performance.now() - started, 'event-loop');
+      return outcome!;
+    });
   }
 
   async ownerKeyHash(installationId: string): Promise<string | undefined> {
@@ -298,8 +317,11 @@ class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
-    // Batches handed to the writer are committed before it stops: each is owed an answer.
+    this.closing = true;
+    // Batches handed to the writer are committed before it stops, and those waiting for the lock here
+    // before the connection closes: each is owed an answer.
     await this.writer.stop();
+    await this.lock.idle();
     await this.background.checkpointer.stop();
     if (this.db.open) { this.db.close(); }
     // Only now: closing a descriptor of the file earlier would drop the connections' locks on it.

@@ -1,6 +1,6 @@
 // The body of the SQLite writer thread (writer.ts starts it). writer.ts hands the thread this function's
-// source, so the function uses nothing from outside its own body but `require` and globals; the types
-// below are erased.
+// source, so the function uses nothing from outside its own body but `require`, globals and its
+// argument; the types below are erased.
 //
 // Batches are committed in groups: every batch that arrived while the last commit ran goes into the next
 // transaction, each batch with its own owner check and outcome. A commit that waits for the disk then
@@ -8,6 +8,7 @@
 // endpoint goes on parsing and checking the next ones.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { IngestInput, IngestOutcome } from '../storage';
+import type { ingestTransaction } from './ingest-transaction';
 
 export interface WriterData {
   /** better-sqlite3's resolved path, so that the thread loads the same driver as the endpoint. */
@@ -61,9 +62,9 @@ export type FromWriter =
   | { kind: 'pong'; id: number }
   | { kind: 'held' };
 
-export function writerThread(): void {
+/** `makeIngestTransaction`: ingest-transaction.ts's function, handed over as source too (writer.ts). */
+export function writerThread(makeIngestTransaction: typeof ingestTransaction): void {
   const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
-  const { timingSafeEqual } = require('node:crypto') as typeof import('node:crypto');
   const Database = require((workerData as WriterData).driver) as typeof BetterSqlite3;
   const data = workerData as WriterData;
   const port = parentPort!;
@@ -77,18 +78,8 @@ export function writerThread(): void {
   db.pragma('wal_autocheckpoint = 0');
   db.pragma('busy_timeout = 0');
 
-  const owner = db.prepare<[string], { owner_key_hash: string }>('SELECT owner_key_hash FROM installations WHERE installation_id = ?');
-  const addOwner = db.prepare('INSERT INTO installations (installation_id, owner_key_hash, first_seen_at) VALUES (?, ?, ?)');
-  const addEvent = db.prepare(`INSERT OR IGNORE INTO events (installation_id, event_id, received_at, sent_at, corrected_at, event)
-    VALUES (?, ?, ?, ?, ?, ?)`);
-  const markDay = db.prepare(data.markDaySql);
+  const ingestGroup = makeIngestTransaction(db, data.markDaySql);
 
-  // Constant time, as storage/same-hash.ts (which this thread cannot import).
-  const sameHash = (a: string, b: string) => {
-    const x = Buffer.from(a, 'utf8');
-    const y = Buffer.from(b, 'utf8');
-    return x.length === y.length && timingSafeEqual(x, y);
-  };
   const unpack = (p: PackedInput): IngestInput => {
     const ids = p.ids.split('\n');
     const days = p.days.split('\n');
@@ -101,26 +92,6 @@ export function writerThread(): void {
     }
     return { installationId: p.installationId, ownerKeyHash: p.ownerKeyHash, receivedAt: p.receivedAt, events };
   };
-  const ingestOne = (input: IngestInput): IngestOutcome => {
-    const held = owner.get(input.installationId);
-    if (held === undefined) {
-      addOwner.run(input.installationId, input.ownerKeyHash, input.receivedAt);
-    } else if (!sameHash(held.owner_key_hash, input.ownerKeyHash)) {
-      return { kind: 'forbidden' };
-    }
-    let accepted = 0;
-    const days = new Set<string>();
-    for (const e of input.events) {
-      if (addEvent.run(input.installationId, e.eventId, e.receivedAt, e.sentAt, e.correctedAt, e.json).changes === 1) {
-        accepted++;
-        days.add(e.day);
-      }
-    }
-    for (const day of days) { markDay.run(day); }
-    return { kind: 'stored', accepted };
-  };
-  const ingestGroup = db.transaction((inputs: IngestInput[]) => inputs.map(ingestOne));
-
   const isBusy = (error: unknown) => String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY');
   const pause = new Int32Array(new SharedArrayBuffer(4));
   const post = (message: FromWriter) => port.postMessage(message);

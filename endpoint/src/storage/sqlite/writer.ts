@@ -1,8 +1,9 @@
-// Batches are committed in a thread of their own (writer-thread.ts), with its own connection. A commit on
-// the event loop stopped the whole endpoint while it ran, and while the kernel writes back, single
-// commits took 10–22 ms (measured): every request that arrived meanwhile waited for it, and then for the
-// parsing and checking of every request before it. Here the event loop goes on while a commit waits for
-// the disk, and the batches that arrive meanwhile are committed together in the next transaction.
+// A thread that commits batches (writer-thread.ts), with its own connection, used while the event loop is
+// busy (commit-placement.ts). A commit on the event loop stops the whole endpoint while it runs, and while
+// the kernel writes back, single commits took 10–22 ms (measured): under load every request that arrived
+// meanwhile waited for it, and then for the parsing and checking of every request before it. Here the
+// event loop goes on while a commit waits for the disk, and the batches that arrive meanwhile are
+// committed together in the next transaction.
 //
 // If the thread dies, the batches it had are answered "database unavailable" (the client sends them again;
 // none of them got a 2xx) and the next batch starts a new thread.
@@ -10,6 +11,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { DatabaseUnavailableError, type IngestInput, type IngestOutcome } from '../storage';
 import { MARK_DAY } from './day-marks';
+import { ingestTransaction } from './ingest-transaction';
 import { asStorageError } from './storage-error';
 import { type FromWriter, type PackedInput, type ToWriter, type WriterData, type WriterFailure, writerThread } from './writer-thread';
 
@@ -23,7 +25,7 @@ export interface WriterOptions {
 
 interface Pending { resolve(outcome: IngestOutcome): void; reject(error: Error): void }
 
-const SOURCE = `(${writerThread.toString()})()`;
+const SOURCE = `(${writerThread.toString()})(${ingestTransaction.toString()})`;
 
 export class Writer {
   private worker: Worker | undefined;
@@ -53,6 +55,11 @@ export class Writer {
       this.owing();
       this.send({ kind: 'ingest', id, input: pack(input) });
     });
+  }
+
+  /** Batches handed to the thread and not yet answered: while there are, it may hold the write lock. */
+  get hasBatches(): boolean {
+    return this.pending.size > 0;
   }
 
   /** Resolves once the thread (started if need be) has answered a query on its connection: batches can be committed. */
