@@ -9,8 +9,7 @@
 // event loop, 3.3 ms in all, 4.3 and 8.9 ms.
 //
 // So a batch is committed in the event loop unless
-// - the thread has batches: they are committed first, and the two connections never wait for each
-//   other's write lock; or
+// - the thread has batches: the event loop's connection would only wait for the thread's write lock; or
 // - the event loop was busy for most of the last moment (its utilisation, measured at most every
 //   `windowMs`, over `busyUtilisation`): it needs its time for the batches that follow. Time spent in
 //   commits counts, so commits that turn slow (while the kernel writes back, single commits took
