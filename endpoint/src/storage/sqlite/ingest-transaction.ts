@@ -1,7 +1,7 @@
-// Storing batches on one SQLite connection: the transaction that both places a batch can be committed
-// in run (commit-placement.ts): the endpoint's own connection, and the writer thread's. The thread is
-// handed this function's source (writer.ts), so the function uses nothing from outside its own body but
-// `require` and globals; the types are erased.
+// The transaction that stores batches, the same wherever a batch is committed (commit-placement.ts): on
+// the endpoint's own connection or on the writer thread's. The thread is handed this function's source
+// (writer.ts), so the function uses nothing from outside its own body but `require` and globals; the
+// types are erased.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { IngestInput, IngestOutcome } from '../storage';
 

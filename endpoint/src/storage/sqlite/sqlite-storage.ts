@@ -18,7 +18,7 @@ import {
   type IngestOutcome, type RollupQuery, type RollupRow, type Storage,
 } from '../storage';
 import { type Checkpointer, startCheckpointer } from './checkpointer';
-import { type CommitPlace, CommitPlacement, PLACEMENT, type PlacementOptions, eventLoopUtilisation } from './commit-placement';
+import { type CommitPlace, CommitPlacement, eventLoopUtilisation } from './commit-placement';
 import { MARK_DAY } from './day-marks';
 import { type IngestTransaction, ingestTransaction } from './ingest-transaction';
 import { LockWait } from './lock-wait';
@@ -33,8 +33,6 @@ export interface SqliteOptions {
   walLimitBytes?: number;
   /** After each commit of batches: how many it held, how long it took (ms), and where it ran. */
   onCommit?(batches: number, ms: number, place: CommitPlace): void;
-  /** When a batch is committed in the writer thread instead of the event loop (commit-placement.ts). */
-  placement?: PlacementOptions;
 }
 
 export function openSqliteStorage(file: string, options: SqliteOptions = {}): Storage {
@@ -65,7 +63,7 @@ export function openSqliteStorage(file: string, options: SqliteOptions = {}): St
     syncFd,
     walLimitBytes: options.walLimitBytes,
   });
-  const placement = new CommitPlacement(() => performance.now(), eventLoopUtilisation(performance), options.placement ?? PLACEMENT);
+  const placement = new CommitPlacement(() => performance.now(), eventLoopUtilisation(performance));
   return new SqliteStorage(db, { checkpointer, syncFd }, lock, { writer, placement, onCommit: options.onCommit });
 }
 
