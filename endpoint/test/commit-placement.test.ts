@@ -2,25 +2,16 @@
 // in the writer thread while it is busy or the thread has batches; the same outcomes in both places; and
 // a storage that closes answers every batch it took, wherever it waited.
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkEvents } from '../src/ingest/check-events';
 import { enrich } from '../src/ingest/enrich';
 import { type CommitPlace, CommitPlacement } from '../src/storage/sqlite/commit-placement';
 import { openSqliteStorage } from '../src/storage/sqlite/sqlite-storage';
 import { DatabaseUnavailableError, type IngestInput } from '../src/storage/storage';
 import { type Installation, batchOf, mixedEvents, newInstallation } from './support/events';
+import { scratchFiles } from './support/scratch-files';
 
-const dirs: string[] = [];
-afterEach(() => { for (const dir of dirs.splice(0)) { rmSync(dir, { recursive: true, force: true }); } });
-
-function scratchFile(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'candor-placement-'));
-  dirs.push(dir);
-  return path.join(dir, 'candor.db');
-}
+const scratchFile = scratchFiles('candor-placement-');
 
 function inputOf(inst: Installation, ownerKeyHash = inst.hash): IngestInput {
   const now = Date.now();

@@ -2,25 +2,18 @@
 // its own outcome; held, it commits nothing until released; stopped, it commits what it was given first;
 // a thread that dies costs its batches a 503, not the endpoint, and the next batch starts a new one.
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkEvents } from '../src/ingest/check-events';
 import { enrich } from '../src/ingest/enrich';
 import { openSqliteStorage } from '../src/storage/sqlite/sqlite-storage';
 import { Writer } from '../src/storage/sqlite/writer';
 import { DatabaseUnavailableError, type IngestInput } from '../src/storage/storage';
 import { type Installation, batchOf, mixedEvents, newInstallation } from './support/events';
+import { scratchFiles } from './support/scratch-files';
 
-const dirs: string[] = [];
-afterEach(() => { for (const dir of dirs.splice(0)) { rmSync(dir, { recursive: true, force: true }); } });
-
-function scratchFile(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'candor-writer-'));
-  dirs.push(dir);
-  return path.join(dir, 'candor.db');
-}
+const scratchFile = scratchFiles('candor-writer-');
 
 /** A database file with the endpoint's tables, made by the storage itself, and closed again. */
 async function migratedFile(): Promise<string> {
