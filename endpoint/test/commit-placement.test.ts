@@ -99,16 +99,18 @@ describe('SQLite commits in both places', () => {
     expect(count(file)).toBe(15);
   });
 
-  it('answers a batch that waits for the lock in the event loop before it closes, and refuses later ones as unavailable', async () => {
+  it('answers a batch that waits for the lock in the event loop before it closes, and refuses later ones as unavailable', { timeout: 20_000 }, async () => {
     const file = scratchFile();
-    const storage = openSqliteStorage(file);
+    // The batch waits longer than the checkpoint worker, which gives up its last checkpoint after 5 s
+    // (checkpointer.ts) and so does not keep the connection open meanwhile: closing must wait for the batch.
+    const storage = openSqliteStorage(file, { lockTimeoutMs: 10_000 });
     // Another process's writer holds the lock: the batch waits for it (lock-wait.ts).
     const other = new Database(file);
     other.exec('BEGIN IMMEDIATE');
     const waiting = storage.ingest(inputOf(newInstallation()));
     const closed = storage.close();
     await expect(storage.ingest(inputOf(newInstallation()))).rejects.toBeInstanceOf(DatabaseUnavailableError);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 5_500));
     other.exec('COMMIT');
     other.close();
     expect(await waiting).toEqual({ kind: 'stored', accepted: 5 });
