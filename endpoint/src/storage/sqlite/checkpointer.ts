@@ -6,12 +6,18 @@
 //
 // SQLite starts the WAL over only when a commit finds all of it copied, and a PASSIVE checkpoint copies
 // only what was committed before it began: under a steady stream of batches, commits land while it
-// copies, so it never ends with everything copied, and the WAL grows by everything written (measured:
-// 20 MB/s at 224 batches/s, 570 MB in 8 s at 485). So once the WAL is larger than WAL_RESTART_BYTES, the
-// worker runs one RESTART checkpoint: the endpoint's writers are held (announced by 'hold': the writer
-// thread finishes its commit and waits, writer.ts; the endpoint's own connection waits in lock-wait.ts;
-// neither competes for the lock, and the event loop goes on) while the rest is copied and the database
-// file synced, and the next commit starts the WAL over from its beginning.
+// copies and syncs, so one pass never ends with everything copied, and the WAL grew by everything
+// written (measured: 16 MB/s at 150 batches/s, 20 MB/s at 224, 570 MB in 8 s at 485). So each round
+// runs further passes while commits landed during the one before (checkpoint-passes.ts): each has less
+// to copy than the one before, and with a few milliseconds between commits one soon has nothing landing
+// during it, and the next commit starts the WAL over. Measured at 150 batches/s (the issue's latency
+// rate), the WAL then held at most 12–29 MB and was never made to start over; with one pass it reached
+// the limit every 17 s. At 250 batches/s and more the passes no longer catch up (a pass begins by
+// syncing the WAL, which takes longer than the gap between commits). So once the WAL is larger than
+// WAL_RESTART_BYTES, the worker runs one RESTART checkpoint: the endpoint's writers are held (announced
+// by 'hold': the writer thread finishes its commit and waits, writer.ts; the endpoint's own connection
+// waits in lock-wait.ts; neither competes for the lock, and the event loop goes on) while the rest is
+// copied and the database file synced, and the next commit starts the WAL over from its beginning.
 //
 // That sync is what the writer waits for. A PASSIVE checkpoint that does not reach the end of the WAL does
 // not sync the database file, so the pages it copies pile up unsynced, and the RESTART had to sync all of
@@ -27,6 +33,13 @@
 // worker fails, automatic checkpoints come back, so that the WAL stays bounded then too.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { checkpointPasses } from './checkpoint-passes';
+
+/**
+ * Passes per round at most. Under full load the passes never catch up (commits come faster than a pass
+ * ends), and each pass syncs the WAL; the RESTART at WAL_RESTART_BYTES bounds the WAL then.
+ */
+const MAX_PASSES = 4;
 
 const WORKER = `
 const { workerData, parentPort } = require('node:worker_threads');
@@ -42,8 +55,9 @@ const checkpoint = (mode) => { try { return db.pragma('wal_checkpoint(' + mode +
 const report = (done, syncedDatabase, restartMs) => parentPort.postMessage({
   kind: 'checkpoint', walBytes: done ? done.log * pageSize : undefined, copiedBytes: done ? done.checkpointed * pageSize : undefined, syncedDatabase, restartMs,
 });
+const checkpointPasses = ${checkpointPasses.toString()};
 const tick = () => {
-  const done = checkpoint('PASSIVE');
+  const done = checkpointPasses(() => checkpoint('PASSIVE'), ${MAX_PASSES});
   // Sync what this checkpoint copied, holding no lock (see the top of checkpointer.ts).
   let synced = false;
   if (done && done.checkpointed > 0 && done.checkpointed !== lastSynced && workerData.syncFd !== undefined) {
