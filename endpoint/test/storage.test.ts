@@ -54,6 +54,17 @@ describe.each(DATABASES)('storage on %s', (kind) => {
     expect(await ingest(storage, b, rows(b, [forB]))).toEqual({ kind: 'stored', accepted: 1 });
   });
 
+  it('fails a batch holding a row the database refuses (a value missing), instead of counting that event a duplicate', async () => {
+    const inst = newInstallation();
+    const [good, bad] = rows(inst, [usageEvent(inst, 0), usageEvent(inst, 1)]);
+    // What a bug upstream would hand over (check-events and enrich never make such a row): no JSON.
+    const broken = { ...bad!, json: null as unknown as string };
+    await expect(ingest(storage, inst, [good!, broken])).rejects.toThrow(/not[- ]null/i);
+    // Nothing of the batch is stored, so the client, answered with an error, can send it all again.
+    expect(await storage.exportPage(inst.installationId, undefined, 10)).toHaveLength(0);
+    expect(await ingest(storage, inst, [good!, bad!])).toEqual({ kind: 'stored', accepted: 2 });
+  });
+
   it('exports oldest first, in pages that follow each other, with the recorded times and the event verbatim', async () => {
     const inst = newInstallation();
     const at = Date.parse('2026-11-28T10:00:00.000Z');

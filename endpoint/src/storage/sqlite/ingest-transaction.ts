@@ -13,8 +13,10 @@ export function ingestTransaction(db: BetterSqlite3.Database, markDaySql: string
   const { timingSafeEqual } = require('node:crypto') as typeof import('node:crypto');
   const owner = db.prepare<[string], { owner_key_hash: string }>('SELECT owner_key_hash FROM installations WHERE installation_id = ?');
   const addOwner = db.prepare('INSERT INTO installations (installation_id, owner_key_hash, first_seen_at) VALUES (?, ?, ?)');
-  const addEvent = db.prepare(`INSERT OR IGNORE INTO events (installation_id, event_id, received_at, sent_at, corrected_at, event)
-    VALUES (?, ?, ?, ?, ?, ?)`);
+  // Only an event already stored is skipped: OR IGNORE would also skip a row that breaks NOT NULL, and
+  // the event would be counted a duplicate and dropped by its client.
+  const addEvent = db.prepare(`INSERT INTO events (installation_id, event_id, received_at, sent_at, corrected_at, event)
+    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (installation_id, event_id) DO NOTHING`);
   const markDay = db.prepare(markDaySql);
 
   // Constant time, as storage/same-hash.ts (which the thread cannot import).
