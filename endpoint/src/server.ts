@@ -48,7 +48,8 @@ export async function createEndpoint(config: Config, storage: Storage, logDestin
   });
 
   const admission = new Admission(config.maxInFlight);
-  const metrics = new Metrics({ ping: () => storage.ping(), inFlight: () => admission.current });
+  const health = storage.health?.bind(storage);
+  const metrics = new Metrics({ ping: () => storage.ping(), inFlight: () => admission.current, ...(health && { storageHealth: health }) });
   const maintenance = new Maintenance(storage, config.retentionDays, config.maintenanceIntervalMs, app.log);
   const ingestToken = new TokenCheck(config.ingestTokens, 'an ingest token');
   const adminToken = new TokenCheck(config.adminToken ? [config.adminToken] : [], 'the admin token');

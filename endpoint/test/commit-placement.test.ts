@@ -91,6 +91,10 @@ describe('SQLite commits in both places', () => {
       await idle();
       outcomes.push(await storage.ingest(inputOf(newInstallation())));
       expect(places).toEqual(['event-loop', 'event-loop', 'event-loop', 'writer-thread', 'writer-thread', 'writer-thread', 'event-loop']);
+      // What /metrics shows (health.ts): the batches and their commits' time by place.
+      const { commits } = storage.health!();
+      expect(commits.map((c) => [c.place, c.batches])).toEqual([['event-loop', 4], ['writer-thread', 3]]);
+      expect(commits.every((c) => c.seconds > 0)).toBe(true);
       const stored = (accepted: number) => ({ kind: 'stored', accepted });
       expect(outcomes).toEqual([stored(5), stored(0), { kind: 'forbidden' }, stored(5), stored(0), { kind: 'forbidden' }, stored(5)]);
     } finally {

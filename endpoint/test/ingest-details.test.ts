@@ -72,4 +72,25 @@ describe('ingest details', () => {
     expect(value('candor_requests_in_flight')).toBe(0);
     expect(text).toMatch(/^candor_process_resident_memory_bytes \d+/m);
   });
+
+  it('shows SQLite\'s commits by place and its WAL in /metrics', async () => {
+    const inst = newInstallation();
+    await postBatch(endpoint.url, batchOf(inst, mixedEvents(inst, 3)));
+    const scrape = async () => {
+      const text = (await send(endpoint.url, { path: '/metrics' })).text;
+      return (series: string) => Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
+    };
+    let value = await scrape();
+    const committed = value('candor_sqlite_commits_total{place="event-loop"}') + value('candor_sqlite_commits_total{place="writer-thread"}');
+    expect(committed).toBeGreaterThanOrEqual(1);
+    expect(value('candor_sqlite_commit_seconds_total{place="event-loop"}') + value('candor_sqlite_commit_seconds_total{place="writer-thread"}')).toBeGreaterThan(0);
+    expect(value('candor_sqlite_wal_restarts_total')).toBe(0);
+    // The WAL's size comes with the checkpoint worker's next round (four a second).
+    const deadline = Date.now() + 5000;
+    while (!(value('candor_sqlite_wal_bytes') > 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      value = await scrape();
+    }
+    expect(value('candor_sqlite_wal_bytes')).toBeGreaterThan(0);
+  });
 });

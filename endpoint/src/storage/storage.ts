@@ -83,6 +83,16 @@ export interface RollupQuery {
   limit: number;
 }
 
+/** Sums since the storage opened (counters), and the WAL's present size. */
+export interface StorageHealth {
+  /** Batches committed and the seconds their commits took, by where they ran. */
+  commits: { place: string; batches: number; seconds: number }[];
+  /** The WAL's contents after the last checkpoint round, in bytes (undefined before the first). */
+  walBytes: number | undefined;
+  /** RESTART checkpoints (the writers held while the WAL is copied and started over), and their seconds. */
+  walRestarts: { count: number; seconds: number };
+}
+
 export interface Storage {
   readonly dialect: 'sqlite' | 'postgres';
   /** Records the owner key hash of a new installation, checks it for a known one, and stores new events, in one transaction. */
@@ -115,6 +125,8 @@ export interface Storage {
    */
   rollUp(oldestDay: string, accumulate: (day: string) => DayAccumulator): Promise<number>;
   dailyRollups(query: RollupQuery): Promise<RollupRow[]>;
+  /** Optional: what /metrics shows of the database's own work (SQLite: its commits and its WAL), read at each scrape. */
+  health?(): StorageHealth;
   /** Resolves when the database answers a query. */
   ping(): Promise<void>;
   close(): Promise<void>;

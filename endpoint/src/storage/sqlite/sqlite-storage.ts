@@ -15,9 +15,10 @@ import { performance } from 'node:perf_hooks';
 import { dayOf, dayRange } from '../../calendar';
 import {
   DatabaseUnavailableError, type DayAccumulator, type DeleteOutcome, type ExportRow, type Holding, type IngestInput,
-  type IngestOutcome, type RollupQuery, type RollupRow, type Storage,
+  type IngestOutcome, type RollupQuery, type RollupRow, type Storage, type StorageHealth,
 } from '../storage';
 import { type Checkpointer, startCheckpointer } from './checkpointer';
+import { SqliteHealth } from './health';
 import { type CommitPlace, CommitPlacement, eventLoopUtilisation } from './commit-placement';
 import { MARK_DAY } from './day-marks';
 import { type IngestTransaction, ingestTransaction } from './ingest-transaction';
@@ -49,7 +50,12 @@ export function openSqliteStorage(file: string, options: SqliteOptions = {}): St
   // From here on, waiting for the lock is LockWait's, off the event loop.
   db.pragma('busy_timeout = 0');
   const lock = new LockWait(lockTimeoutMs);
-  const writer = new Writer(file, { lockTimeoutMs, onCommit: (batches, ms) => options.onCommit?.(batches, ms, 'writer-thread') });
+  const health = new SqliteHealth();
+  const onCommit = (batches: number, ms: number, place: CommitPlace) => {
+    health.committed(place, batches, ms);
+    options.onCommit?.(batches, ms, place);
+  };
+  const writer = new Writer(file, { lockTimeoutMs, onCommit: (batches, ms) => onCommit(batches, ms, 'writer-thread') });
   db.pragma('wal_autocheckpoint = 0');
   const syncFd = openSync(file, 'r');
   const checkpointer = startCheckpointer(file, {
@@ -62,9 +68,10 @@ export function openSqliteStorage(file: string, options: SqliteOptions = {}): St
     release: () => { lock.release(); writer.release(); },
     syncFd,
     walLimitBytes: options.walLimitBytes,
+    onCheckpoint: (report) => health.checkpointed(report),
   });
   const placement = new CommitPlacement(() => performance.now(), eventLoopUtilisation(performance));
-  return new SqliteStorage(db, { checkpointer, syncFd }, lock, { writer, placement, onCommit: options.onCommit });
+  return new SqliteStorage(db, { checkpointer, syncFd, health }, lock, { writer, placement, onCommit });
 }
 
 const LOCK_TIMEOUT_MS = 5000;
@@ -102,9 +109,9 @@ class SqliteStorage implements Storage {
 
   constructor(
     private readonly db: Database.Database,
-    private readonly background: { checkpointer: Checkpointer; syncFd: number },
+    private readonly background: { checkpointer: Checkpointer; syncFd: number; health: SqliteHealth },
     private readonly lock: LockWait,
-    private readonly commits: { writer: Writer; placement: CommitPlacement; onCommit: SqliteOptions['onCommit'] },
+    private readonly commits: { writer: Writer; placement: CommitPlacement; onCommit: (batches: number, ms: number, place: CommitPlace) => void },
   ) {
     this.writer = commits.writer;
     this.ingestHere = ingestTransaction(db, MARK_DAY);
@@ -174,7 +181,7 @@ class SqliteStorage implements Storage {
     return this.run(() => {
       const started = performance.now();
       const [outcome] = this.ingestHere.immediate([input]);
-      this.commits.onCommit?.(1, performance.now() - started, 'event-loop');
+      this.commits.onCommit(1, performance.now() - started, 'event-loop');
       return outcome!;
     });
   }
@@ -301,6 +308,10 @@ class SqliteStorage implements Storage {
       `SELECT day, source, name, events, installations, measurements, computed_at FROM daily_rollups
        WHERE ${where.join(' AND ')} ORDER BY day, source, name LIMIT ?`).all(...params)
       .map((r) => ({ day: r.day, source: r.source, name: r.name, events: r.events, installations: r.installations, measurements: r.measurements, computedAt: r.computed_at })));
+  }
+
+  health(): StorageHealth {
+    return this.background.health.read();
   }
 
   async ping(): Promise<void> {
