@@ -11,7 +11,7 @@
 // runs further passes while commits landed during the one before (checkpoint-passes.ts): each has less
 // to copy than the one before, and with a few milliseconds between commits one soon has nothing landing
 // during it, and the next commit starts the WAL over. Measured at 150 batches/s (the latency
-// rate), the WAL then held at most 12–29 MB and was never made to start over; with one pass it reached
+// rate), the WAL then held at most 12–48 MB and was never made to start over; with one pass it reached
 // the limit every 17 s. At 250 batches/s and more the passes no longer catch up (a pass begins by
 // syncing the WAL, which takes longer than the gap between commits). So once the WAL is larger than
 // WAL_RESTART_BYTES, the worker runs one RESTART checkpoint: the endpoint's writers are held (announced

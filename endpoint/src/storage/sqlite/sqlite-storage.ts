@@ -18,9 +18,9 @@ import {
   type IngestOutcome, type RollupQuery, type RollupRow, type Storage, type StorageHealth,
 } from '../storage';
 import { type Checkpointer, startCheckpointer } from './checkpointer';
-import { SqliteHealth } from './health';
 import { type CommitPlace, CommitPlacement, eventLoopUtilisation } from './commit-placement';
 import { MARK_DAY } from './day-marks';
+import { SqliteHealth } from './health';
 import { type IngestTransaction, ingestTransaction } from './ingest-transaction';
 import { LockWait } from './lock-wait';
 import { asStorageError } from './storage-error';
