@@ -25,6 +25,23 @@ function databaseInWal(rows: number): { file: string; db: Database.Database } {
   return { file, db };
 }
 
+/**
+ * A new database in WAL mode, set up as the endpoint's writer (no busy_timeout, never checkpointing by
+ * itself), and `batch()`, one transaction of 20 rows of 1 KB.
+ */
+function writerOfBatches(): { file: string; db: Database.Database; batch: () => void } {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'candor-ckpt-')), 'x.db');
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 0');
+  db.pragma('wal_autocheckpoint = 0');
+  db.exec('CREATE TABLE t (v TEXT)');
+  const insert = db.prepare('INSERT INTO t VALUES (?)');
+  const batch = db.transaction(() => { for (let k = 0; k < 20; k++) { insert.run('x'.repeat(1000)); } });
+  return { file, db, batch: () => batch.immediate() };
+}
+
 describe('the checkpointer', () => {
   it('moves the WAL into the database file off the writer, truncates it when stopped, and can be stopped twice', async () => {
     const { file, db } = databaseInWal(2000);
@@ -86,15 +103,7 @@ describe('the WAL under sustained writes', () => {
   // without the limit the WAL grows by everything written (measured: 30 MB of 30 MB here). The writer is
   // set up as the endpoint's: no busy_timeout, its writes through a LockWait that the worker holds.
   async function walAfterSustainedWrites(walLimitBytes: number) {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'candor-ckpt-')), 'x.db');
-    const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 0');
-    db.pragma('wal_autocheckpoint = 0');
-    db.exec('CREATE TABLE t (v TEXT)');
-    const insert = db.prepare('INSERT INTO t VALUES (?)');
-    const batch = db.transaction(() => { for (let k = 0; k < 20; k++) { insert.run('x'.repeat(1000)); } });
+    const { file, db, batch } = writerOfBatches();
     const lock = new LockWait(5000);
     const signals: string[] = [];
     const reports: CheckpointReport[] = [];
@@ -106,7 +115,7 @@ describe('the WAL under sustained writes', () => {
     });
     let largest = 0;
     for (let i = 0; i < 1500; i++) {
-      await lock.run(() => batch.immediate());
+      await lock.run(batch);
       largest = Math.max(largest, statSync(`${file}-wal`).size);
       await new Promise((r) => setTimeout(r, 1));
     }
@@ -175,14 +184,7 @@ describe('the WAL under commits a few milliseconds apart', () => {
   // 100 ms of commits to copy and sync, so commits land during it and it never ends with everything
   // copied; without further passes the WAL holds everything written.
   it('is copied whole by further passes, so that a commit starts it over, without ever holding the writer', async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'candor-ckpt-')), 'x.db');
-    const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('wal_autocheckpoint = 0');
-    db.exec('CREATE TABLE t (v TEXT)');
-    const insert = db.prepare('INSERT INTO t VALUES (?)');
-    const batch = db.transaction(() => { for (let k = 0; k < 20; k++) { insert.run('x'.repeat(1000)); } });
+    const { file, db, batch } = writerOfBatches();
     const reports: CheckpointReport[] = [];
     let held = false;
     const checkpointer = startCheckpointer(file, {
@@ -190,7 +192,7 @@ describe('the WAL under commits a few milliseconds apart', () => {
       hold: () => { held = true; },
     });
     for (let i = 0; i < 700; i++) {
-      batch.immediate();
+      batch();
       await new Promise((r) => setTimeout(r, 3));
     }
     await checkpointer.stop();
