@@ -179,10 +179,11 @@ describe('checkpoint passes', () => {
 });
 
 describe('the WAL under commits a few milliseconds apart', () => {
-  // A batch of 20 KB every 3–4 ms (about the latency rate, in pages written), a checkpoint round
-  // every 100 ms, and no limit that would make the worker hold the writer. A single PASSIVE pass has
-  // 100 ms of commits to copy and sync, so commits land during it and it never ends with everything
-  // copied; without further passes the WAL holds everything written.
+  // A batch of 20 KB every 3–4 ms, a checkpoint round every 100 ms, and no limit that would make the
+  // worker hold the writer. A single PASSIVE pass has 100 ms of commits to sync and copy, so commits land
+  // during it and it never ends with everything copied; without further passes the WAL holds everything
+  // written (measured here: 20 MB of 20 MB, never started over; with a commit every 6 ms one pass
+  // sometimes catches up, every 10 ms always).
   it('is copied whole by further passes, so that a commit starts it over, without ever holding the writer', async () => {
     const { file, db, batch } = writerOfBatches();
     const reports: CheckpointReport[] = [];
@@ -200,10 +201,14 @@ describe('the WAL under commits a few milliseconds apart', () => {
     rmSync(path.dirname(file), { recursive: true, force: true });
     expect(held).toBe(false);
     expect(reports.length).toBeGreaterThan(10);
-    // 700 batches of 20 KB: about 20 MB of pages in all. Started over, the WAL holds a round's worth or two
-    // (measured: 1.0–1.9 MB, also with both cores busy; 20 MB with one pass a round).
-    const largest = Math.max(...reports.map((r) => r.walBytes ?? 0));
-    expect(largest).toBeLessThan(6 * 1024 * 1024);
+    // Started over again and again: a round that finds fewer frames than the one before found a WAL that
+    // a commit had started over. Measured: most rounds; a slower disk makes fewer passes catch up.
+    const sizes = reports.map((r) => r.walBytes ?? 0);
+    const startedOver = sizes.filter((size, k) => k > 0 && size < sizes[k - 1]!).length;
+    expect(startedOver).toBeGreaterThanOrEqual(3);
+    // 700 batches of 20 KB: about 20 MB of pages in all; the WAL held at most 1.0–2.8 MB (measured, also
+    // with both cores kept busy).
+    expect(Math.max(...sizes)).toBeLessThan(8 * 1024 * 1024);
   }, 30_000);
 });
 
