@@ -5,6 +5,10 @@ import { type RunningEndpoint, startEndpoint } from '../testing/start-endpoint.m
 import { batchOf, mixedEvents, newInstallation, usageEvent } from './support/events';
 import { postBatch, send } from './support/http';
 
+/** The value of one series (name with its labels, as exposed) in a Prometheus text exposition. */
+const seriesIn = (text: string) => (series: string) =>
+  Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
+
 describe('ingest details', () => {
   let endpoint: RunningEndpoint;
   beforeAll(async () => { endpoint = await startEndpoint(); });
@@ -62,7 +66,7 @@ describe('ingest details', () => {
     await postBatch(endpoint.url, batchOf(inst, events));
     await postBatch(endpoint.url, batchOf(inst, [...events.slice(0, 2), { ...usageEvent(inst), kind: 'trace' } as never]));
     const text = (await send(endpoint.url, { path: '/metrics' })).text;
-    const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
+    const value = seriesIn(text);
     expect(value('candor_events_total{outcome="accepted"}')).toBeGreaterThanOrEqual(4);
     expect(value('candor_events_total{outcome="duplicate"}')).toBeGreaterThanOrEqual(2);
     expect(value('candor_events_total{outcome="rejected"}')).toBeGreaterThanOrEqual(1);
@@ -76,10 +80,7 @@ describe('ingest details', () => {
   it('shows SQLite\'s commits by place and its WAL in /metrics', async () => {
     const inst = newInstallation();
     await postBatch(endpoint.url, batchOf(inst, mixedEvents(inst, 3)));
-    const scrape = async () => {
-      const text = (await send(endpoint.url, { path: '/metrics' })).text;
-      return (series: string) => Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
-    };
+    const scrape = async () => seriesIn((await send(endpoint.url, { path: '/metrics' })).text);
     let value = await scrape();
     const committed = value('candor_sqlite_commits_total{place="event-loop"}') + value('candor_sqlite_commits_total{place="writer-thread"}');
     expect(committed).toBeGreaterThanOrEqual(1);
