@@ -60,8 +60,12 @@ export async function createEndpoint(config: Config, storage: Storage, logDestin
 
   // Bodies are read by the routes themselves (http/read-body.ts), under their limits: fastify's own parsers
   // would buffer before our checks of media type, size and encoding.
+  // The catch-all is never cached by fastify, which then parses the header again on every request;
+  // registered under the media type clients send, it is looked up once.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+  const leaveBodyToRoute = (_request: FastifyRequest, _payload: unknown, done: (error: Error | null, body?: unknown) => void) => done(null, undefined);
+  app.addContentTypeParser('application/json', leaveBodyToRoute);
+  app.addContentTypeParser('*', leaveBodyToRoute);
 
   // One hook for both gates of the client routes, in callback style: it runs on every batch.
   const clientGate = {

@@ -5,6 +5,7 @@ import type { CandorEvent } from '../../generated/types';
 import { measurementsOf } from '../src/analytics/measurements';
 import { dailyRollup } from '../src/analytics/summarise';
 import { nearestRank, statsOf } from '../../protocol/stats';
+import { TokenCheck } from '../src/http/bearer-token';
 import { checkMediaType } from '../src/http/media-type';
 import { depthUpTo } from '../src/http/nesting';
 import { parseJsonBody, refuseIfTooDeep } from '../src/http/parse-json';
@@ -19,6 +20,28 @@ const problemOf = (work: () => unknown): { status: number; code: string; detail:
   try { work(); } catch (error) { if (error instanceof ProblemError) { return { status: error.status, code: error.code, detail: error.detail }; } throw error; }
   throw new Error('no problem was raised');
 };
+
+describe('bearer tokens', () => {
+  const check = new TokenCheck(['token-one-0123456789', 'token-two-abcdefghijklmnop', 'ünïcode-token'], 'an ingest token');
+  it.each(['Bearer token-one-0123456789', 'bearer  token-two-abcdefghijklmnop ', 'BEARER ünïcode-token'])('accepts %s, each configured token', (header) => {
+    expect(() => check.check(header)).not.toThrow();
+  });
+  it.each([
+    ['a token of the same length that differs in its last character', 'Bearer token-one-012345678X'],
+    ['one that differs in its first', 'Bearer Xoken-one-0123456789'],
+    ['a prefix of a token', 'Bearer token-one-012345678'],
+    ['a token with more after it', 'Bearer token-one-0123456789a'],
+    ['a token with non-ASCII characters that differs in its last', 'Bearer ünïcode-tokem'],
+  ])('refuses %s with 403', (_what, header) => {
+    expect(problemOf(() => check.check(header))).toMatchObject({ status: 403, code: 'forbidden' });
+  });
+  it.each([undefined, '', 'Bearer', 'Basic token-one-0123456789', 'Bearer token-one-0123456789 extra'])('refuses %s with 401', (header) => {
+    expect(problemOf(() => check.check(header))).toMatchObject({ status: 401, code: 'unauthorized' });
+  });
+  it('lets every request in when no token is configured', () => {
+    expect(() => new TokenCheck([], 'an ingest token').check(undefined)).not.toThrow();
+  });
+});
 
 describe('media type', () => {
   it.each([

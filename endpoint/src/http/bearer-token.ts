@@ -1,18 +1,22 @@
 // Tokens of PROTOCOL.md §3: `Authorization: Bearer <token>`; missing is 401, wrong is 403. Comparison
-// takes the same time whichever token is presented and however much of it matches: both sides are
-// hashed to 32 bytes and every configured token is compared, with no early exit.
-import { hash, timingSafeEqual } from 'node:crypto';
+// takes the same time however much of a token is presented right: every configured token is compared
+// in full with timingSafeEqual, with no early exit. A presented token of another length is not compared
+// with it at all (the token is compared with itself instead, so the time is the same) and fails on its
+// length; what the time can tell is the configured tokens' lengths, never their contents. Hashing both
+// sides to 32 bytes would hide the lengths too, but a SHA-256 per request cost about 56,000 instructions
+// of the HTTP layer's 2.4 million (callgrind, 1,000 requests), against a few hundred for this.
+import { timingSafeEqual } from 'node:crypto';
 import { ProblemError } from './problem';
 
 export class TokenCheck {
-  private readonly digests: Buffer[];
+  private readonly tokens: Buffer[];
 
   constructor(tokens: readonly string[], private readonly what: string) {
-    this.digests = tokens.map(digest);
+    this.tokens = tokens.map((t) => Buffer.from(t, 'utf8'));
   }
 
   get required(): boolean {
-    return this.digests.length > 0;
+    return this.tokens.length > 0;
   }
 
   /** Throws 401 or 403 unless the header carries one of the tokens (or none is required). */
@@ -22,16 +26,14 @@ export class TokenCheck {
     if (!match) {
       throw new ProblemError(401, 'unauthorized', `This endpoint requires ${this.what}: send Authorization: Bearer <token>.`);
     }
-    const presented = digest(match[1]!);
+    const presented = Buffer.from(match[1]!, 'utf8');
     let ok = false;
-    for (const d of this.digests) { ok = timingSafeEqual(d, presented) || ok; }
+    for (const token of this.tokens) {
+      const sameLength = presented.length === token.length;
+      ok = (timingSafeEqual(sameLength ? presented : token, token) && sameLength) || ok;
+    }
     if (!ok) {
       throw new ProblemError(403, 'forbidden', `The ${this.what} is not one this endpoint accepts. Check the token you were given.`);
     }
   }
-}
-
-// The one-shot form: a third of createHash().update().digest()'s cost, paid on every request.
-function digest(token: string): Buffer {
-  return hash('sha256', token, 'buffer');
 }
