@@ -3,8 +3,8 @@
 // in full with timingSafeEqual, with no early exit. A presented token of another length is not compared
 // with it at all (the token is compared with itself instead, so the time is the same) and fails on its
 // length; what the time can tell is the configured tokens' lengths, never their contents. Hashing both
-// sides to 32 bytes would hide the lengths too, but a SHA-256 per request cost about 56,000 instructions
-// of the HTTP layer's 2.4 million (callgrind, 1,000 requests), against a few hundred for this.
+// sides to 32 bytes would hide the lengths too, but a SHA-256 of the presented token on every request
+// cost 2–3 µs in a loop (this compare: under 0.5 µs) and more in the server, with its caches cold.
 import { timingSafeEqual } from 'node:crypto';
 import { ProblemError } from './problem';
 
