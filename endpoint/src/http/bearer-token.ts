@@ -4,7 +4,7 @@
 // with it at all (the token is compared with itself instead, so the time is the same) and fails on its
 // length; what the time can tell is the configured tokens' lengths, never their contents. Hashing both
 // sides to 32 bytes would hide the lengths too, but a SHA-256 of the presented token on every request
-// cost 2–3 µs in a loop (this compare: under 0.5 µs) and more in the server, with its caches cold.
+// cost 2–3 µs even in a tight loop (this compare: about 0.5 µs), and more in the server, its caches cold.
 import { timingSafeEqual } from 'node:crypto';
 import { ProblemError } from './problem';
 
