@@ -2,10 +2,8 @@
 // logging, metrics and error handling), plus POST /bench/noop with the batch route's own gates and steps
 // — ingest token, address rate limit, admission, media type and encoding, body within its limits, JSON —
 // answering 200 without validating or storing. Compared with bare node:http + JSON.parse.
-import type { FastifyRequest } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { parseConfig } from '../../endpoint/src/config/parse-config';
-import { TokenCheck } from '../../endpoint/src/http/bearer-token';
 import { checkMediaType } from '../../endpoint/src/http/media-type';
 import { parseJsonBody } from '../../endpoint/src/http/parse-json';
 import { readBody } from '../../endpoint/src/http/read-body';
@@ -17,16 +15,9 @@ async function main(): Promise<void> {
   if (parsed.kind !== 'config') { throw new Error(JSON.stringify(parsed)); }
   const config = parsed.config;
   const storage = await openStorage(config.database, 1);
-  const { app, admission } = await createEndpoint(config, storage);
-  const token = new TokenCheck(config.ingestTokens, 'an ingest token');
-  const limitAddress = (app as unknown as { createRateLimit(o: object): (r: unknown) => Promise<unknown> })
-    .createRateLimit({ max: config.rateLimitPerAddress || 1e9, keyGenerator: (r: { ip: string }) => `a:${r.ip}` });
-  // The same gate as the client routes of server.ts: one callback-style hook, token then address limit.
-  const onRequest = (request: FastifyRequest, _reply: unknown, done: (error?: Error) => void) => {
-    try { token.check(request.headers.authorization); } catch (error) { done(error as Error); return; }
-    limitAddress(request).then(() => done(), done);
-  };
-  app.post('/bench/noop', { onRequest }, async (request, reply) => {
+  const { app, admission, clientGate } = await createEndpoint(config, storage);
+  // The client routes' own gate: ingest token, then the address's rate limit.
+  app.post('/bench/noop', clientGate, async (request, reply) => {
     admission.enter();
     try {
       const encoding = checkMediaType(request.headers['content-type'], request.headers['content-encoding']);

@@ -1,7 +1,7 @@
 // Assembles the endpoint: one fastify instance with the routes of PROTOCOL.md, their hooks (tokens, rate
 // limits), one error handler that turns every refusal into problem details, metrics and logs. Nothing
 // here decides about events; that is the pipeline in ingest/.
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController, type onRequestHookHandler } from 'fastify';
 import { rollupsHandler } from './admin/rollups-route';
 import { Maintenance } from './analytics/maintenance';
 import type { Config } from './config/options';
@@ -11,7 +11,7 @@ import { registerHealthRoutes } from './health/health-routes';
 import { Admission } from './http/admission';
 import { TokenCheck } from './http/bearer-token';
 import { ProblemError, sendProblem } from './http/problem';
-import { registerRateLimits } from './http/rate-limits';
+import { createRateLimits } from './http/rate-limits';
 import { ClientGoneError } from './http/read-body';
 import { batchHandler } from './ingest/batch-route';
 import { Metrics } from './metrics';
@@ -22,6 +22,8 @@ export interface Endpoint {
   admission: Admission;
   maintenance: Maintenance;
   metrics: Metrics;
+  /** The client routes' onRequest hook (ingest token, then the address's rate limit). */
+  clientGate: { onRequest: onRequestHookHandler };
 }
 
 type Destination = { write(line: string): unknown };
@@ -53,7 +55,7 @@ export async function createEndpoint(config: Config, storage: Storage, logDestin
   const maintenance = new Maintenance(storage, config.retentionDays, config.maintenanceIntervalMs, app.log);
   const ingestToken = new TokenCheck(config.ingestTokens, 'an ingest token');
   const adminToken = new TokenCheck(config.adminToken ? [config.adminToken] : [], 'the admin token');
-  const rateLimits = await registerRateLimits(app, {
+  const rateLimits = createRateLimits({
     perAddressPerMinute: config.rateLimitPerAddress,
     perInstallationPerMinute: config.rateLimitPerInstallation,
   });
@@ -70,8 +72,14 @@ export async function createEndpoint(config: Config, storage: Storage, logDestin
   // One hook for both gates of the client routes, in callback style: it runs on every batch.
   const clientGate = {
     onRequest(request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) {
-      try { ingestToken.check(request.headers.authorization); } catch (error) { done(error as Error); return; }
-      rateLimits.byAddress(request).then(() => done(), done);
+      try {
+        ingestToken.check(request.headers.authorization);
+        rateLimits.byAddress(request.ip);
+      } catch (error) {
+        done(error as Error);
+        return;
+      }
+      done();
     },
   };
   const adminGate = (r: FastifyRequest) => adminToken.check(r.headers.authorization);
@@ -111,7 +119,7 @@ export async function createEndpoint(config: Config, storage: Storage, logDestin
     done();
   });
 
-  return { app, admission, maintenance, metrics };
+  return { app, admission, maintenance, metrics, clientGate };
 }
 
 /** Known routes with another method get 405 and Allow (PROTOCOL.md §4, step 1), before any token check. */

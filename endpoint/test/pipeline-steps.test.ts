@@ -10,6 +10,7 @@ import { checkMediaType } from '../src/http/media-type';
 import { depthUpTo } from '../src/http/nesting';
 import { parseJsonBody, refuseIfTooDeep } from '../src/http/parse-json';
 import { ProblemError } from '../src/http/problem';
+import { FixedWindowLimit, createRateLimits } from '../src/http/rate-limits';
 import { checkBatch } from '../src/ingest/check-batch';
 import { checkEvents } from '../src/ingest/check-events';
 import { dayOf } from '../src/calendar';
@@ -40,6 +41,49 @@ describe('bearer tokens', () => {
   });
   it('lets every request in when no token is configured', () => {
     expect(() => new TokenCheck([], 'an ingest token').check(undefined)).not.toThrow();
+  });
+});
+
+describe('rate limits', () => {
+  const clock = () => { let t = 1_000_000; return { now: () => t, advance: (ms: number) => { t += ms; } }; };
+
+  it('lets max requests a window through per key, then gives the seconds until the window ends', () => {
+    const time = clock();
+    const limit = new FixedWindowLimit(3, 60_000, 100, time.now);
+    expect([limit.hit('a'), limit.hit('a'), limit.hit('a')]).toEqual([0, 0, 0]);
+    time.advance(20_500);
+    expect(limit.hit('a')).toBe(40);
+    expect(limit.hit('b')).toBe(0);
+    time.advance(39_000);
+    expect(limit.hit('a')).toBe(1);
+  });
+
+  it('starts a fresh window once the last one has ended', () => {
+    const time = clock();
+    const limit = new FixedWindowLimit(1, 60_000, 100, time.now);
+    expect([limit.hit('a'), limit.hit('a')]).toEqual([0, 60]);
+    time.advance(60_000);
+    expect([limit.hit('a'), limit.hit('a')]).toEqual([0, 60]);
+  });
+
+  it('remembers a bounded number of keys, forgetting the least recently seen first', () => {
+    const limit = new FixedWindowLimit(1, 60_000, 2, clock().now);
+    expect([limit.hit('a'), limit.hit('b'), limit.hit('a')]).toEqual([0, 0, 60]);
+    limit.hit('c');
+    expect([limit.hit('a'), limit.hit('b')]).toEqual([60, 0]);
+  });
+
+  it('answers 429 with Retry-After per address and per installation, each counted on its own; 0 turns one off', () => {
+    const time = clock();
+    const limits = createRateLimits({ perAddressPerMinute: 2, perInstallationPerMinute: 1 }, time.now);
+    limits.byAddress('10.0.0.1');
+    limits.byAddress('10.0.0.1');
+    limits.byInstallation('10.0.0.1');
+    expect(problemOf(() => limits.byAddress('10.0.0.1'))).toMatchObject({ status: 429, code: 'rate_limited', detail: 'More than 2 requests a minute from this address. Retry after 60 seconds.' });
+    time.advance(45_000);
+    expect(problemOf(() => limits.byInstallation('10.0.0.1'))).toMatchObject({ status: 429, detail: 'More than 1 requests a minute from this installation. Retry after 15 seconds.' });
+    const off = createRateLimits({ perAddressPerMinute: 0, perInstallationPerMinute: 0 }, time.now);
+    for (let k = 0; k < 5; k++) { off.byAddress('10.0.0.1'); off.byInstallation('i'); }
   });
 });
 

@@ -39,7 +39,7 @@ export function batchHandler(deps: BatchDeps) {
       const bytes = await readBody(request.raw, encoding, deps.limits);
       const body = parseJsonBody(bytes);
       const batch = checkBatch(body);
-      await deps.rateLimits.byInstallation(request, batch.installationId);
+      deps.rateLimits.byInstallation(batch.installationId);
       const holding = await deps.storage.holding?.(batch.installationId, eventIds(batch));
       if (holding?.ownerKeyHash !== undefined && !sameHash(holding.ownerKeyHash, batch.ownerKeyHash)) {
         // Step 4 comes before step 6, and its depth is otherwise measured only once an event fails (check-events.ts).
