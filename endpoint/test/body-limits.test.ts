@@ -117,6 +117,30 @@ describe('body limits', () => {
   });
 });
 
+describe('clients that go away', () => {
+  let endpoint: RunningEndpoint;
+  beforeAll(async () => { endpoint = await startEndpoint({ args: ['--body-timeout', '60', '--rate-limit-address', '0'] }); });
+  afterAll(async () => { await endpoint?.stop(); });
+
+  it('frees the request at once when its client hangs up mid-body, not at the body timeout', async () => {
+    for (let k = 0; k < 5; k++) {
+      const socket = net.connect(Number(new URL(endpoint.url).port), '127.0.0.1');
+      await new Promise((r) => socket.once('connect', r));
+      socket.write(`POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"spec`);
+      await new Promise((r) => setTimeout(r, 50));
+      socket.destroy();
+    }
+    const deadline = Date.now() + 5_000;
+    let inFlight = NaN;
+    while (Date.now() < deadline) {
+      inFlight = Number(/^candor_requests_in_flight (\d+)/m.exec((await send(endpoint.url, { path: '/metrics' })).text)?.[1]);
+      if (inFlight === 0) { break; }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(inFlight).toBe(0);
+  });
+});
+
 async function memory(url: string): Promise<number> {
   const text = (await send(url, { path: '/metrics' })).text;
   return Number(/^candor_process_resident_memory_bytes (\d+)/m.exec(text)?.[1]);

@@ -15,13 +15,16 @@ export interface BodyLimits {
 /** The client went away before its body arrived: there is nobody to answer. */
 export class ClientGoneError extends Error {}
 
-export async function readBody(request: IncomingMessage, encoding: BodyEncoding, limits: BodyLimits): Promise<Buffer> {
+export function readBody(request: IncomingMessage, encoding: BodyEncoding, limits: BodyLimits): Promise<Buffer> {
   const declared = request.headers['content-length'];
   if (declared !== undefined && Number(declared) > limits.maxBytes) {
-    throw tooLarge(`The body is ${declared} bytes as sent; the limit is ${limits.maxBytes}. Split the batch and send the halves.`);
+    return Promise.reject(tooLarge(`The body is ${declared} bytes as sent; the limit is ${limits.maxBytes}. Split the batch and send the halves.`));
   }
-  const raw = await collect(request, limits);
-  if (encoding === 'identity') { return raw; }
+  const raw = collect(request, limits);
+  return encoding === 'identity' ? raw : raw.then((bytes) => inflate(bytes, limits));
+}
+
+function inflate(raw: Buffer, limits: BodyLimits): Buffer {
   try {
     return gunzipSync(raw, { maxOutputLength: limits.maxBytes });
   } catch (error) {
@@ -41,13 +44,13 @@ function collect(request: IncomingMessage, limits: BodyLimits): Promise<Buffer> 
       if (settled) { return; }
       settled = true;
       clearTimeout(timer);
-      request.off('data', onData);
-      request.off('end', onEnd);
-      request.off('aborted', onGone);
-      request.off('error', onGone);
-      request.off('close', onClose);
       if (error) {
-        // Let Node discard what is still coming, so that the connection can carry the answer.
+        // Stop collecting, and let Node discard what is still coming, so that the connection can carry
+        // the answer. After a whole body, nothing more comes and the listeners go with the request.
+        request.off('data', onData);
+        request.off('end', onEnd);
+        request.off('error', onGone);
+        request.off('close', onClose);
         request.resume();
         reject(error);
       } else {
@@ -64,12 +67,12 @@ function collect(request: IncomingMessage, limits: BodyLimits): Promise<Buffer> 
     };
     const onEnd = () => finish(undefined);
     const onGone = () => finish(new ClientGoneError('the client closed the connection before its body arrived'));
+    // A client that goes away mid-body: the request closes before it is complete.
     const onClose = () => { if (!request.complete) { onGone(); } };
     const timer = setTimeout(() => finish(new ProblemError(408, 'request_timeout',
       `The body did not arrive within ${Math.round(limits.timeoutMs / 1000)} seconds. Send it again.`, { closeConnection: true })), limits.timeoutMs);
     request.on('data', onData);
     request.on('end', onEnd);
-    request.on('aborted', onGone);
     request.on('error', onGone);
     request.on('close', onClose);
     if (request.readableEnded) { finish(undefined); }
