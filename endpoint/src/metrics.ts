@@ -2,24 +2,21 @@
 // route, events by outcome, whether the database answers, and how many requests are in progress; plus
 // the process's own (memory, CPU, event-loop lag); on SQLite, its commits and its WAL (storage/sqlite/
 // health.ts). One registry per endpoint instance.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { AnswerMetrics } from './answer-metrics';
 import type { StorageHealth } from './storage/storage';
 
 export class Metrics {
   readonly registry = new Registry();
-  readonly requests: Counter<'route' | 'status'>;
-  readonly duration: Histogram<'route'>;
+  /** Every answer, by route and status, with its latency. */
+  readonly answers: AnswerMetrics;
   readonly events: Counter<'outcome'>;
   readonly databaseUp: Gauge;
   readonly inFlight: Gauge;
 
   constructor(probe: { ping(): Promise<void>; inFlight(): number; storageHealth?: () => StorageHealth }) {
     const registers = [this.registry];
-    this.requests = new Counter({ name: 'candor_http_requests_total', help: 'HTTP requests answered, by route pattern and status.', labelNames: ['route', 'status'], registers });
-    this.duration = new Histogram({
-      name: 'candor_http_request_duration_seconds', help: 'Time from request to answer, by route pattern.', labelNames: ['route'], registers,
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    });
+    this.answers = new AnswerMetrics(registers);
     this.events = new Counter({ name: 'candor_events_total', help: 'Events received in batches, by outcome: accepted (stored now), duplicate (already stored), rejected.', labelNames: ['outcome'], registers });
     for (const outcome of ['accepted', 'duplicate', 'rejected']) { this.events.inc({ outcome }, 0); }
     const up = new Gauge({

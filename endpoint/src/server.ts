@@ -110,12 +110,15 @@ export async function createEndpoint(config: Config, storage: Storage, logDestin
     done(null, payload);
   });
 
+  // Answers below 400 are logged at debug; the line is built only when that level is on.
+  const logSuccess = app.log.level === 'debug' || app.log.level === 'trace';
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    metrics.requests.inc({ route, status: String(reply.statusCode) });
-    metrics.duration.observe({ route }, reply.elapsedTime / 1000);
-    const level = reply.statusCode >= 500 ? 'error' : reply.statusCode >= 400 ? 'info' : 'debug';
-    request.log[level]({ reqId: request.id, req: request, res: reply, ms: Math.round(reply.elapsedTime) }, 'answered');
+    const status = reply.statusCode;
+    metrics.answers.record(request.routeOptions.url ?? 'unmatched', status, reply.elapsedTime / 1000);
+    if (status >= 400 || logSuccess) {
+      const level = status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
+      request.log[level]({ reqId: request.id, req: request, res: reply, ms: Math.round(reply.elapsedTime) }, 'answered');
+    }
     done();
   });
 
