@@ -50,7 +50,9 @@ describe('open-loop load generator', () => {
     // Kept alive: three connections carried everything.
     expect(new Set(seen.map((s) => s.socket)).size).toBe(3);
     expect(result.p50).toBeGreaterThan(0);
-    expect(result.rate).toBeGreaterThan(150);
+    // 200 requests/s were due; the rate is measured over the run, answers included (a loose bound: CI is busy).
+    expect(result.rate).toBeGreaterThan(100);
+    expect(result.rate).toBeLessThan(100 / 0.495 + 1); // the last request is due 495 ms after the first
   });
 
   it('charges a stalled server for the backlog from each due time, not from when a request could be sent', async () => {
@@ -65,7 +67,7 @@ describe('open-loop load generator', () => {
     expect(result.max).toBeGreaterThanOrEqual(295);
     // About 30 requests were due during the stall: the p99 holds it; counted from sending, it does not.
     expect(result.p99).toBeGreaterThan(200);
-    expect(result.p99FromSend).toBeLessThan(100);
+    expect(result.p99FromSend).toBeLessThan(result.p99 / 2);
   });
 
   it('counts answers other than 2xx as failed, and replaces connections the server closes', async () => {
