@@ -1,6 +1,6 @@
 // Where an HTTP/1.1 answer ends in the bytes read from a keep-alive connection, for the open-loop load
 // generator (open-loop.ts), which writes its requests to raw sockets and reads the answers back itself:
-// node:http's client cost the generator about 0.6 ms of CPU per request here, on the two cores the
+// node:http's client cost the generator 0.4–0.8 ms more CPU per request here, on the two cores the
 // endpoint uses too. It reads the status and frames the body by Content-Length or chunked encoding, which
 // is all that the endpoint and the bench's references send; anything else is an error, never a guess.
 
